@@ -1,0 +1,683 @@
+//! The data flow of a check, one way:
+//!
+//! config → discover the project → walk → per file, in parallel: read → parse → resolve and walk
+//! once, dispatching to the rules → keep small facts, drop the tree and the span map → cross-file
+//! rules on the facts → settle conditional findings → suppressions → severities → sort.
+
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::config::{self, Config, ConfigError, Selector};
+use crate::diagnostic::{assign_fingerprints, Diagnostic, Loc, Requirement, Severity};
+use crate::engine_rules::{
+    FILE_TOO_LARGE, INTERNAL_ERROR, INVALID_SUPPRESSION, SYNTAX_ERROR, UNREADABLE_FILE, UNUSED_SUPPRESSION,
+};
+use crate::project::{self, FileInfo, FileKind, Project};
+use crate::rule::{new_diag, register_doc_families, Fact, Hooks, Rule, RuleMeta, TextFile};
+use crate::source::{DecodeError, SourceText};
+use crate::suppress::{self, Directive, Malformed};
+use crate::visit::{Dispatch, FileOutput, TextCx, Walker};
+
+/// Deeper nesting than this (brackets plus operator chains, see [`crate::lexer::nesting_depth`]) is
+/// refused: syn, the walk and the drop of the tree recurse on it. Hand-written code stays far below.
+pub const MAX_NESTING: usize = 2_000;
+
+/// Worker threads get a large stack so that nesting up to [`MAX_NESTING`] is safe.
+pub const WORKER_STACK: usize = 256 * 1024 * 1024;
+
+/// What to check and how.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Paths as given on the command line (relative to `cwd`); empty means `.`.
+    pub paths: Vec<PathBuf>,
+    pub cwd: PathBuf,
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// `--select` (replaces the config's `select`).
+    pub select: Vec<String>,
+    /// `--ignore` (added to the config's `ignore`).
+    pub ignore: Vec<String>,
+    pub jobs: Option<usize>,
+    /// Apply excludes to files named on the command line too.
+    pub force_exclude: bool,
+}
+
+/// A failure that is not a finding: exit 2.
+#[derive(Debug)]
+pub enum CheckError {
+    Config(ConfigError),
+    Usage(String),
+}
+
+impl std::fmt::Display for CheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CheckError::Config(e) => write!(f, "{e}"),
+            CheckError::Usage(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<ConfigError> for CheckError {
+    fn from(e: ConfigError) -> Self {
+        CheckError::Config(e)
+    }
+}
+
+/// The outcome of a check.
+pub struct CheckResult {
+    /// Sorted, suppressed, with final severities and fingerprints.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files checked in the requested paths (not the context files).
+    pub files_checked: usize,
+    pub root: PathBuf,
+    pub config: Config,
+    pub elapsed: Duration,
+    pub metas: Vec<&'static RuleMeta>,
+}
+
+/// The rules' metas, engine rules first.
+pub fn all_metas(rules: &[Box<dyn Rule>]) -> Vec<&'static RuleMeta> {
+    let mut metas: Vec<&'static RuleMeta> = crate::engine_rules::metas().to_vec();
+    metas.extend(rules.iter().map(|r| r.meta()));
+    metas
+}
+
+/// Load the configuration as `check` would, for commands that only need it.
+pub fn load_config(opts: &CheckOptions, metas: &[&'static RuleMeta]) -> Result<(Config, PathBuf, Vec<PathBuf>), CheckError> {
+    let paths = absolute_paths(opts)?;
+    let anchor = common_anchor(&paths);
+    let config = config::load(opts.config.as_deref().map(|p| opts.cwd.join(p)).as_deref(), &anchor, metas)?;
+    Ok((config, anchor, paths))
+}
+
+fn absolute_paths(opts: &CheckOptions) -> Result<Vec<PathBuf>, CheckError> {
+    let given = if opts.paths.is_empty() { vec![PathBuf::from(".")] } else { opts.paths.clone() };
+    given
+        .iter()
+        .map(|p| {
+            let abs = opts.cwd.join(p);
+            abs.canonicalize()
+                .map_err(|_| CheckError::Usage(format!("path `{}` does not exist", p.display())))
+        })
+        .collect()
+}
+
+fn common_anchor(paths: &[PathBuf]) -> PathBuf {
+    let dir_of = |p: &Path| if p.is_dir() { p.to_path_buf() } else { p.parent().unwrap_or(p).to_path_buf() };
+    let mut anchor = dir_of(&paths[0]);
+    for p in &paths[1..] {
+        let d = dir_of(p);
+        while !d.starts_with(&anchor) {
+            if !anchor.pop() {
+                break;
+            }
+        }
+    }
+    anchor
+}
+
+/// Which rules run on a file, and at which severity override.
+struct Selection {
+    base: Vec<bool>,
+    severity: Vec<Option<Severity>>,
+}
+
+fn best(sels: &[Selector], meta: &RuleMeta) -> Option<u8> {
+    sels.iter().filter(|s| s.matches(meta)).map(Selector::specificity).max()
+}
+
+fn select_rules(config: &Config, metas: &[&'static RuleMeta]) -> Selection {
+    let mut base = Vec::with_capacity(metas.len());
+    let mut severity = Vec::with_capacity(metas.len());
+    for m in metas {
+        let selected = if config.select.is_empty() {
+            m.default_enabled.then_some(0)
+        } else {
+            best(&config.select, m)
+        };
+        let ignored = best(&config.ignore, m);
+        let on = match (selected, ignored) {
+            (Some(s), Some(i)) => s > i,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        base.push(on);
+        let sev = config
+            .severity
+            .iter()
+            .filter(|(s, _)| s.matches(m))
+            .max_by_key(|(s, _)| s.specificity())
+            .map(|(_, v)| *v);
+        severity.push(sev);
+    }
+    Selection { base, severity }
+}
+
+/// The rules enabled for one file (the base selection with the `[[overrides]]` that match it).
+fn enabled_for(config: &Config, sel: &Selection, metas: &[&'static RuleMeta], rel: &str) -> (Vec<bool>, Vec<Option<Severity>>) {
+    let mut on = sel.base.clone();
+    let mut sev = sel.severity.clone();
+    for o in &config.overrides {
+        if !o.files.is_match(rel) {
+            continue;
+        }
+        for (i, m) in metas.iter().enumerate() {
+            if o.select.iter().any(|s| s.matches(m)) {
+                on[i] = true;
+            }
+            if o.ignore.iter().any(|s| s.matches(m)) {
+                on[i] = false;
+            }
+            if let Some((_, v)) = o.severity.iter().filter(|(s, _)| s.matches(m)).max_by_key(|(s, _)| s.specificity()) {
+                sev[i] = Some(*v);
+            }
+        }
+    }
+    (on, sev)
+}
+
+/// What is kept of one file after its walk.
+#[derive(Default)]
+struct FileResult {
+    diags: Vec<Diagnostic>,
+    facts: Vec<(usize, Fact)>,
+    handlers: Vec<String>,
+    reexports: Vec<(String, String)>,
+    directives: Vec<Directive>,
+    malformed: Vec<Malformed>,
+    checked: bool,
+}
+
+/// Run a check.
+pub fn check(opts: &CheckOptions, mut rules: Vec<Box<dyn Rule>>) -> Result<CheckResult, CheckError> {
+    let started = Instant::now();
+    let metas = all_metas(&rules);
+    register_doc_families(&metas);
+    let (mut config, anchor, paths) = load_config(opts, &metas)?;
+    if !opts.select.is_empty() {
+        config.select = parse_cli_selectors(&opts.select, &metas, "--select")?;
+    }
+    config.ignore.extend(parse_cli_selectors(&opts.ignore, &metas, "--ignore")?);
+    config.configure_rules(&mut rules)?;
+
+    let root = project::find_root(&anchor, &config);
+    let project = project::discover(&root, &paths, &config, opts.force_exclude);
+    let selection = select_rules(&config, &metas);
+    let n_engine = crate::engine_rules::metas().len();
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.unwrap_or(0))
+        .stack_size(WORKER_STACK)
+        .thread_name(|i| format!("stratalint-{i}"))
+        .build()
+        .map_err(|e| CheckError::Usage(format!("cannot start worker threads: {e}")))?;
+
+    let rule_slice: &[Box<dyn Rule>] = &rules;
+    let results: Vec<(FileResult, Vec<Option<Severity>>)> = pool.install(|| {
+        project
+            .files
+            .par_iter()
+            .map(|file| {
+                let (on, sev) = enabled_for(&config, &selection, &metas, &file.rel);
+                let res = check_file(file, &project, &config, rule_slice, &metas, n_engine, &on);
+                (res, sev)
+            })
+            .collect()
+    });
+
+    // ---- cross-file --------------------------------------------------------------------------
+    let mut all_handlers: Vec<&str> = Vec::new();
+    let mut reexports: FxHashMap<&str, &str> = FxHashMap::default();
+    let mut facts: Vec<(usize, &Fact, usize)> = Vec::new();
+    for (fi, (r, _)) in results.iter().enumerate() {
+        all_handlers.extend(r.handlers.iter().map(String::as_str));
+        for (a, t) in &r.reexports {
+            reexports.insert(a.as_str(), t.as_str());
+        }
+        for (rule, fact) in &r.facts {
+            facts.push((*rule, fact, fi));
+        }
+    }
+    let handlers = canonical_handlers(&all_handlers, &reexports);
+    let mut project_diags = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        if !rule.hooks().contains(Hooks::PROJECT) || !selection.base[n_engine + i] {
+            continue;
+        }
+        let mine: Vec<(&Fact, &FileInfo)> = facts
+            .iter()
+            .filter(|(r, _, _)| *r == n_engine + i)
+            .map(|(_, f, fi)| (*f, &project.files[*fi]))
+            .collect();
+        let mut cx = ProjectCx {
+            project: &project,
+            config: &config,
+            meta: rule.meta(),
+            facts: mine,
+            handlers: &handlers,
+            reexports: &reexports,
+            out: Vec::new(),
+        };
+        rule.check_project(&mut cx);
+        project_diags.extend(cx.out);
+    }
+
+    // ---- settle, suppress, set severities --------------------------------------------------------
+    let by_file: FxHashMap<&str, usize> = project.files.iter().enumerate().map(|(i, f)| (&*f.rel, i)).collect();
+    let mut per_file: Vec<Vec<Diagnostic>> = results.iter().map(|_| Vec::new()).collect();
+    let mut loose: Vec<Diagnostic> = Vec::new();
+    let mut sevs: Vec<Vec<Option<Severity>>> = Vec::with_capacity(results.len());
+    let mut directives: Vec<Vec<Directive>> = Vec::with_capacity(results.len());
+    let mut files_checked = 0;
+    let mut malformed_all: Vec<(usize, Malformed)> = Vec::new();
+    for (fi, (r, sev)) in results.into_iter().enumerate() {
+        if r.checked && project.files[fi].report {
+            files_checked += 1;
+        }
+        per_file[fi].extend(r.diags);
+        sevs.push(sev);
+        directives.push(r.directives);
+        malformed_all.extend(r.malformed.into_iter().map(|m| (fi, m)));
+    }
+    for d in project_diags {
+        match by_file.get(&*d.loc.file) {
+            Some(&fi) => per_file[fi].push(d),
+            None => loose.push(d),
+        }
+    }
+    for (loc, message) in &project.problems {
+        let d = new_diag(&SYNTAX_ERROR, loc.clone(), message.clone());
+        match by_file.get(&*loc.file) {
+            Some(&fi) => per_file[fi].push(d),
+            None => loose.push(d),
+        }
+    }
+    let meta_index: FxHashMap<&str, usize> = metas.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for (fi, mut diags) in per_file.into_iter().enumerate() {
+        let file = &project.files[fi];
+        if !file.report {
+            continue;
+        }
+        let (on, _) = enabled_for(&config, &selection, &metas, &file.rel);
+        diags.retain(|d| match &d.requires {
+            Some(Requirement::FnIsHandler(path)) => handlers.contains(path.as_str()),
+            None => true,
+        });
+        for d in &mut diags {
+            d.requires = None;
+        }
+        let dirs = &mut directives[fi];
+        suppress::apply(&mut diags, dirs);
+        // suppression hygiene
+        if on[meta_index[INVALID_SUPPRESSION.id]] {
+            for (mfi, m) in malformed_all.iter().filter(|(i, _)| *i == fi) {
+                let _ = mfi;
+                diags.push(new_diag(&INVALID_SUPPRESSION, m.loc.clone(), m.message.clone()));
+            }
+            for dir in dirs.iter() {
+                for (id, loc) in &dir.ids {
+                    let known = meta_index.contains_key(id.as_str()) || crate::diagnostic::Family::parse(id).is_some();
+                    if !known {
+                        let ids: Vec<&str> = metas.iter().map(|m| m.id).collect();
+                        let mut d = new_diag(&INVALID_SUPPRESSION, loc.clone(), format!("unknown rule `{id}` in suppression"));
+                        if let Some(h) = config::suggest(id, &ids) {
+                            d = d.with_help(h);
+                        }
+                        diags.push(d);
+                    }
+                }
+                if config.require_reason && dir.reason.is_none() {
+                    diags.push(
+                        new_diag(&INVALID_SUPPRESSION, dir.loc.clone(), "suppression without a reason")
+                            .with_help("say why after `--`: `// stratalint: allow(rule-id) -- reason`"),
+                    );
+                }
+            }
+        }
+        if on[meta_index[UNUSED_SUPPRESSION.id]] {
+            for dir in dirs.iter() {
+                for (i, (id, loc)) in dir.ids.iter().enumerate() {
+                    if dir.used[i] {
+                        continue;
+                    }
+                    // only ids of rules that ran here can be unused
+                    let active = metas.iter().enumerate().any(|(mi, m)| on[mi] && (m.id == id || m.family.as_str() == id));
+                    if active {
+                        diags.push(
+                            new_diag(&UNUSED_SUPPRESSION, loc.clone(), format!("`{id}` is suppressed here but nothing to suppress was found"))
+                                .with_help("remove it from the suppression comment"),
+                        );
+                    }
+                }
+            }
+        }
+        let sev = &sevs[fi];
+        for mut d in diags {
+            let Some(&mi) = meta_index.get(d.rule) else { continue };
+            if !on[mi] {
+                continue;
+            }
+            if let Some(s) = sev[mi] {
+                d.severity = s;
+            }
+            out.push(d);
+        }
+    }
+    out.extend(loose);
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out.dedup_by(|a, b| a.rule == b.rule && a.loc.start == b.loc.start && a.loc.end == b.loc.end && a.loc.file == b.loc.file && a.message == b.message);
+    assign_fingerprints(&mut out);
+    Ok(CheckResult {
+        diagnostics: out,
+        files_checked,
+        root: project.root.clone(),
+        config,
+        elapsed: started.elapsed(),
+        metas,
+    })
+}
+
+fn parse_cli_selectors(list: &[String], metas: &[&'static RuleMeta], flag: &str) -> Result<Vec<Selector>, CheckError> {
+    let mut out = Vec::new();
+    for item in list.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+        match Selector::parse(item, metas) {
+            Some(s) => out.push(s),
+            None => {
+                let mut names: Vec<&str> = metas.iter().map(|m| m.id).collect();
+                names.extend(crate::diagnostic::Family::ALL.iter().map(|f| f.as_str()));
+                let hint = config::suggest(item, &names).map(|h| format!(" ({h})")).unwrap_or_default();
+                return Err(CheckError::Usage(format!(
+                    "unknown rule or family `{item}` in {flag}{hint}; `stratalint rules` lists them"
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Registered handler paths, with every `pub use` alias resolved to where the function is defined.
+fn canonical_handlers(registered: &[&str], reexports: &FxHashMap<&str, &str>) -> FxHashSet<String> {
+    let mut out = FxHashSet::default();
+    for &r in registered {
+        let mut cur = r.to_string();
+        out.insert(cur.clone());
+        for _ in 0..8 {
+            let next = if let Some(t) = reexports.get(cur.as_str()) {
+                Some(t.to_string())
+            } else {
+                // through a glob re-export: a::* → b means a::f is b::f
+                cur.rsplit_once("::").and_then(|(module, name)| {
+                    reexports.get(format!("{module}::*").as_str()).map(|t| format!("{t}::{name}"))
+                })
+            };
+            match next {
+                Some(n) if n != cur => {
+                    out.insert(n.clone());
+                    cur = n;
+                }
+                _ => break,
+            }
+        }
+    }
+    out
+}
+
+/// What a rule's `check_project` sees.
+pub struct ProjectCx<'a> {
+    pub project: &'a Project,
+    pub config: &'a Config,
+    meta: &'static RuleMeta,
+    facts: Vec<(&'a Fact, &'a FileInfo)>,
+    handlers: &'a FxHashSet<String>,
+    reexports: &'a FxHashMap<&'a str, &'a str>,
+    out: Vec<Diagnostic>,
+}
+
+impl<'a> ProjectCx<'a> {
+    /// This rule's facts of type `T`, with the file each came from.
+    pub fn facts<T: 'static>(&self) -> impl Iterator<Item = (&'a T, &'a FileInfo)> + '_ {
+        self.facts.iter().filter_map(|(f, file)| f.downcast_ref::<T>().map(|t| (t, *file)))
+    }
+
+    /// Is the function at this canonical path registered as a route handler?
+    pub fn is_handler(&self, path: &str) -> bool {
+        self.handlers.contains(path)
+    }
+
+    /// Follow `pub use` re-exports from an alias to what it names.
+    pub fn through_reexports(&self, path: &str) -> String {
+        let mut cur = path.to_string();
+        for _ in 0..8 {
+            match self.reexports.get(cur.as_str()) {
+                Some(t) if *t != cur => cur = t.to_string(),
+                _ => break,
+            }
+        }
+        cur
+    }
+
+    pub fn diag_at(&self, loc: Loc, message: impl Into<String>) -> Diagnostic {
+        new_diag(self.meta, loc, message)
+    }
+
+    pub fn report(&mut self, d: Diagnostic) {
+        self.out.push(d);
+    }
+}
+
+/// Read, parse and walk one file. Never panics: a panic inside a rule becomes an
+/// `internal-error` finding for the file.
+fn check_file(
+    file: &FileInfo,
+    project: &Project,
+    config: &Config,
+    rules: &[Box<dyn Rule>],
+    metas: &[&'static RuleMeta],
+    n_engine: usize,
+    on: &[bool],
+) -> FileResult {
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        check_file_inner(file, project, config, rules, metas, n_engine, on)
+    }));
+    #[cfg(not(fuzzing))]
+    proc_macro2::extra::invalidate_current_thread_spans();
+    match result {
+        Ok(r) => r,
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown panic");
+            FileResult {
+                diags: vec![new_diag(
+                    &INTERNAL_ERROR,
+                    Loc::file_start(file.rel.clone()),
+                    format!("stratalint failed while checking this file: {msg}"),
+                )
+                .with_help("this is a bug in stratalint; please report it with the file if you can")],
+                checked: true,
+                ..FileResult::default()
+            }
+        }
+    }
+}
+
+fn check_file_inner(
+    file: &FileInfo,
+    project: &Project,
+    config: &Config,
+    rules: &[Box<dyn Rule>],
+    metas: &[&'static RuleMeta],
+    n_engine: usize,
+    on: &[bool],
+) -> FileResult {
+    let mut res = FileResult {
+        checked: true,
+        ..FileResult::default()
+    };
+    let engine_diag = |meta: &'static RuleMeta, loc: Loc, msg: String| new_diag(meta, loc, msg);
+    if file.size > config.files.max_file_size {
+        res.diags.push(
+            engine_diag(
+                &FILE_TOO_LARGE,
+                Loc::file_start(file.rel.clone()),
+                format!(
+                    "file is {} bytes, above the {}-byte limit; it was not checked",
+                    file.size, config.files.max_file_size
+                ),
+            )
+            .with_help("raise `files.max-file-size` to check it, or exclude it in `files.exclude`"),
+        );
+        return res;
+    }
+    let bytes = match std::fs::read(&file.abs) {
+        Ok(b) => b,
+        Err(e) => {
+            res.diags.push(engine_diag(&UNREADABLE_FILE, Loc::file_start(file.rel.clone()), format!("cannot read file: {e}")));
+            return res;
+        }
+    };
+    let rule_on = |i: usize| on.get(n_engine + i).copied().unwrap_or(false);
+    let decoded = SourceText::decode(bytes);
+    if file.kind != FileKind::Rust {
+        let src = decoded.ok();
+        if let Some(src) = &src {
+            let marker = if file.kind == FileKind::Python { "#" } else { "--" };
+            let (d, m) = suppress::scan_text(src, &file.rel, marker);
+            res.directives = d;
+            res.malformed = m;
+        }
+        let tf = TextFile {
+            rel_path: &file.rel,
+            text: src.as_ref(),
+            info: file,
+        };
+        for (i, rule) in rules.iter().enumerate() {
+            if rule_on(i) && rule.hooks().contains(Hooks::TEXT_FILE) {
+                let mut cx = TextCx {
+                    info: file,
+                    source: src.as_ref(),
+                    meta: rule.meta(),
+                    diags: &mut res.diags,
+                    facts: &mut res.facts,
+                    rule_index: n_engine + i,
+                };
+                rule.check_text_file(&mut cx, &tf);
+            }
+        }
+        return res;
+    }
+    let src = match decoded {
+        Ok(s) => s,
+        Err(DecodeError::NotUtf8 { valid_up_to }) => {
+            let line = 1 + 0; // positions of undecodable text are approximate: point at the byte
+            let _ = line;
+            let mut loc = Loc::file_start(file.rel.clone());
+            loc.start = valid_up_to;
+            loc.end = valid_up_to + 1;
+            res.diags.push(
+                engine_diag(
+                    &UNREADABLE_FILE,
+                    loc,
+                    format!("file is not valid UTF-8 (invalid byte at offset {valid_up_to}); it was not checked"),
+                )
+                .with_help("Rust sources must be UTF-8; re-encode the file"),
+            );
+            return res;
+        }
+        Err(DecodeError::TooLarge { len }) => {
+            res.diags.push(engine_diag(&FILE_TOO_LARGE, Loc::file_start(file.rel.clone()), format!("file is {len} bytes; it was not checked")));
+            return res;
+        }
+    };
+    let (directives, malformed) = suppress::scan_rust(&src, &file.rel);
+    res.directives = directives;
+    res.malformed = malformed;
+    let depth = crate::lexer::nesting_depth(src.text());
+    if depth > MAX_NESTING {
+        res.diags.push(
+            engine_diag(
+                &FILE_TOO_LARGE,
+                Loc::file_start(file.rel.clone()),
+                format!("code nests {depth} levels deep (limit {MAX_NESTING}); the file was not checked"),
+            )
+            .with_help("such nesting is generated code: exclude the file in `files.exclude`"),
+        );
+        return res;
+    }
+    let ast = match syn::parse_file(src.text()) {
+        Ok(ast) => ast,
+        Err(e) => {
+            let r = e.span().byte_range();
+            let loc = Loc {
+                file: file.rel.clone(),
+                start: src.file_offset(r.start),
+                end: src.file_offset(r.end.max(r.start)),
+                start_pos: src.position(r.start),
+                end_pos: src.position(r.end.max(r.start)),
+                item: Arc::from(""),
+                snippet_hash: 0,
+            };
+            res.diags.push(
+                engine_diag(&SYNTAX_ERROR, loc, format!("cannot parse this file: {e}"))
+                    .with_help("the other files were checked; fix the syntax to check this one"),
+            );
+            return res;
+        }
+    };
+    let enabled: Vec<bool> = (0..rules.len()).map(rule_on).collect();
+    let dispatch = Dispatch::new(rules, &enabled);
+    let rule_metas: Vec<&'static RuleMeta> = metas[n_engine..].to_vec();
+    let arena = typed_arena::Arena::new();
+    let escape: Vec<String> = Vec::new();
+    let out: FileOutput = {
+        let walker = Walker::new(file, project, config, &src, &rule_metas, &dispatch, &arena, &escape);
+        walker.walk_file(&ast)
+    };
+    drop(arena);
+    drop(ast);
+    res.diags.extend(out.diags);
+    res.facts = out.facts.into_iter().map(|(i, f)| (i + n_engine, f)).collect();
+    res.handlers = out.handlers;
+    res.reexports = out.reexports;
+    res
+}
+
+/// The parse-only floor for benchmarks: the same discovery, walk and reads, and a syn parse of
+/// every Rust file, nothing else. Returns (files parsed, elapsed).
+pub fn parse_only(opts: &CheckOptions) -> Result<(usize, Duration), CheckError> {
+    let started = Instant::now();
+    let metas: Vec<&'static RuleMeta> = crate::engine_rules::metas().to_vec();
+    let (config, anchor, paths) = load_config(opts, &metas)?;
+    let root = project::find_root(&anchor, &config);
+    let project = project::discover(&root, &paths, &config, opts.force_exclude);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.unwrap_or(0))
+        .stack_size(WORKER_STACK)
+        .build()
+        .map_err(|e| CheckError::Usage(e.to_string()))?;
+    let parsed: usize = pool.install(|| {
+        project
+            .files
+            .par_iter()
+            .filter(|f| f.kind == FileKind::Rust && f.size <= config.files.max_file_size)
+            .map(|f| {
+                let Ok(bytes) = std::fs::read(&f.abs) else { return 0 };
+                let Ok(src) = SourceText::decode(bytes) else { return 0 };
+                let ok = syn::parse_file(src.text()).is_ok();
+                #[cfg(not(fuzzing))]
+                proc_macro2::extra::invalidate_current_thread_spans();
+                usize::from(ok)
+            })
+            .sum()
+    });
+    Ok((parsed, started.elapsed()))
+}

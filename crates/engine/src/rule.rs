@@ -1,0 +1,189 @@
+//! The rule API. A rule is one type implementing [`Rule`] with only the hooks it needs; the engine
+//! walks each file once and calls every rule registered for the node kind it is visiting.
+
+use std::any::Any;
+
+use crate::diagnostic::{Diagnostic, Family, Severity};
+use crate::visit::{Call, Cx, FnNode, MacroCall, MethodCall, PathRef, UseLeaf};
+
+/// Where rule pages live; `stratalint rule ID` prints the same text.
+pub const DOCS_BASE: &str = "https://github.com/stratalint/stratalint/blob/main/rules";
+
+/// The documentation link of a rule id.
+pub fn docs_url(id: &str) -> String {
+    match crate::rule::doc_family_of(id) {
+        Some(family) => format!("{DOCS_BASE}/{family}/{id}.md"),
+        None => format!("{DOCS_BASE}/README.md"),
+    }
+}
+
+static FAMILY_INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, &'static str>> =
+    std::sync::OnceLock::new();
+
+/// Register the family of every rule id once, so that `docs_url` can build links from an id.
+pub fn register_doc_families(metas: &[&'static RuleMeta]) {
+    let _ = FAMILY_INDEX.set(metas.iter().map(|m| (m.id, m.family.as_str())).collect());
+}
+
+fn doc_family_of(id: &str) -> Option<&'static str> {
+    FAMILY_INDEX.get()?.get(id).copied()
+}
+
+/// What a rule declares about itself. The text (summary, rationale, examples) lives in the rule's
+/// markdown page under `rules/<family>/<id>.md`, embedded with `include_str!`.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub family: Family,
+    pub severity: Severity,
+    /// The markdown page, front matter included.
+    pub doc: &'static str,
+    /// Off unless selected explicitly (for opinionated or noisy rules).
+    pub default_enabled: bool,
+}
+
+impl RuleMeta {
+    /// A front-matter field of the page (`summary: …`).
+    pub fn front(&self, key: &str) -> Option<&'static str> {
+        let body = self.doc.strip_prefix("---\n")?;
+        let end = body.find("\n---")?;
+        body[..end].lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            (k.trim() == key).then(|| v.trim())
+        })
+    }
+
+    /// One line saying what the rule flags.
+    pub fn summary(&self) -> &'static str {
+        self.front("summary").unwrap_or("")
+    }
+
+    /// The page without its front matter.
+    pub fn body(&self) -> &'static str {
+        match self.doc.strip_prefix("---\n").and_then(|b| b.find("\n---\n").map(|e| &b[e + 5..])) {
+            Some(body) => body.trim_start(),
+            None => self.doc,
+        }
+    }
+
+    /// A markdown section of the page (`## Why is this bad?` → its text), without the heading.
+    pub fn section(&self, heading: &str) -> Option<&'static str> {
+        let body = self.body();
+        let marker = format!("## {heading}");
+        let start = body.find(&marker)? + marker.len();
+        let rest = &body[start..];
+        let end = rest.find("\n## ").unwrap_or(rest.len());
+        Some(rest[..end].trim())
+    }
+}
+
+/// The node kinds a rule wants to see. The engine builds one dispatch list per kind, so a rule pays
+/// nothing for the hooks it does not declare.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hooks(u32);
+
+impl Hooks {
+    pub const NONE: Hooks = Hooks(0);
+    /// Once per Rust file, before the walk.
+    pub const FILE: Hooks = Hooks(1);
+    /// Every item (`struct`, `fn`, `impl`, `mod`, …).
+    pub const ITEM: Hooks = Hooks(1 << 1);
+    /// Every function with a body (free fns, methods, trait default methods), on entry.
+    pub const FN: Hooks = Hooks(1 << 2);
+    /// Every call whose callee is a path: `std::fs::read(p)`.
+    pub const CALL: Hooks = Hooks(1 << 3);
+    /// Every method call: `conn.execute(q)`.
+    pub const METHOD_CALL: Hooks = Hooks(1 << 4);
+    /// Every macro invocation in expression, statement or item position.
+    pub const MACRO: Hooks = Hooks(1 << 5);
+    /// Every leaf of every `use` tree.
+    pub const USE: Hooks = Hooks(1 << 6);
+    /// Every path in an expression, type, pattern or trait bound, resolved.
+    pub const PATH: Hooks = Hooks(1 << 7);
+    /// Every expression (for shapes the specific hooks do not cover).
+    pub const EXPR: Hooks = Hooks(1 << 8);
+    /// Every `let` statement.
+    pub const LOCAL: Hooks = Hooks(1 << 9);
+    /// Every function, on exit (after its body was walked).
+    pub const FN_EXIT: Hooks = Hooks(1 << 10);
+    /// Files that are not Rust (migrations: `.sql`, alembic `.py`, and any other walked file).
+    pub const TEXT_FILE: Hooks = Hooks(1 << 11);
+    /// Once per run, after all files, with the project facts.
+    pub const PROJECT: Hooks = Hooks(1 << 12);
+    /// Every block, on entry and on exit (`check_block` / `check_block_exit`).
+    pub const BLOCK: Hooks = Hooks(1 << 13);
+
+    pub const fn contains(self, other: Hooks) -> bool {
+        self.0 & other.0 == other.0 && other.0 != 0
+    }
+
+    pub(crate) const fn bits(self) -> u32 {
+        self.0
+    }
+}
+
+impl std::ops::BitOr for Hooks {
+    type Output = Hooks;
+    fn bitor(self, rhs: Hooks) -> Hooks {
+        Hooks(self.0 | rhs.0)
+    }
+}
+
+/// Options given to a rule from `[rules.<id>]` in the config. Deserialize them into the rule's
+/// typed options with serde; errors carry the TOML span, so users are pointed at the line.
+pub type RuleOptions<'a> = toml::de::ValueDeserializer<'a>;
+
+/// A non-Rust file handed to rules with [`Hooks::TEXT_FILE`].
+pub struct TextFile<'a> {
+    /// Path relative to the project root, `/`-separated.
+    pub rel_path: &'a str,
+    /// The contents, when they are valid UTF-8 (file-name rules do not need them).
+    pub text: Option<&'a crate::source::SourceText>,
+    pub info: &'a crate::project::FileInfo,
+}
+
+/// A rule. Implement `meta`, `hooks` and the `check_*` methods named by `hooks`.
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    fn hooks(&self) -> Hooks;
+
+    /// Accept the rule's options. The default accepts none.
+    fn configure(&mut self, options: RuleOptions<'_>) -> Result<(), toml::de::Error> {
+        use serde::Deserialize;
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct NoOptions {}
+        NoOptions::deserialize(options).map(|_| ())
+    }
+
+    fn check_file(&self, _cx: &mut Cx<'_, '_>, _file: &syn::File) {}
+    fn check_item(&self, _cx: &mut Cx<'_, '_>, _item: &syn::Item) {}
+    fn check_fn(&self, _cx: &mut Cx<'_, '_>, _f: &FnNode<'_>) {}
+    fn check_fn_exit(&self, _cx: &mut Cx<'_, '_>, _f: &FnNode<'_>) {}
+    fn check_block(&self, _cx: &mut Cx<'_, '_>, _block: &syn::Block) {}
+    fn check_block_exit(&self, _cx: &mut Cx<'_, '_>, _block: &syn::Block) {}
+    fn check_call(&self, _cx: &mut Cx<'_, '_>, _call: &Call<'_>) {}
+    fn check_method_call(&self, _cx: &mut Cx<'_, '_>, _call: &MethodCall<'_>) {}
+    fn check_macro(&self, _cx: &mut Cx<'_, '_>, _mac: &MacroCall<'_>) {}
+    fn check_use(&self, _cx: &mut Cx<'_, '_>, _leaf: &UseLeaf<'_>) {}
+    fn check_path(&self, _cx: &mut Cx<'_, '_>, _path: &PathRef<'_>) {}
+    fn check_expr(&self, _cx: &mut Cx<'_, '_>, _expr: &syn::Expr) {}
+    fn check_local(&self, _cx: &mut Cx<'_, '_>, _local: &syn::Local) {}
+
+    /// A non-Rust file (migrations and the like). Report with [`TextCx`].
+    fn check_text_file(&self, _cx: &mut crate::visit::TextCx<'_>, _file: &TextFile<'_>) {}
+
+    /// After all files: the facts this rule (and the engine) gathered, for cross-file findings.
+    fn check_project(&self, _cx: &mut crate::pipeline::ProjectCx<'_>) {}
+}
+
+/// A fact a rule records while walking a file, for its own `check_project`. Facts must be small:
+/// they are all that is kept of a file once its syntax tree is dropped.
+pub type Fact = Box<dyn Any + Send + Sync>;
+
+/// Collect-time helper: `diag` builds a diagnostic stamped with the rule's id, family and
+/// severity.
+pub fn new_diag(meta: &'static RuleMeta, loc: crate::diagnostic::Loc, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(meta.id, meta.family, meta.severity, loc, message)
+}

@@ -1,0 +1,515 @@
+//! Name resolution without a compiler: `use` trees (groups, `as` renames, globs, `self`, `super`,
+//! `crate`, `::`), extern crate and dependency renames, items of the module and of enclosing blocks,
+//! `Self`, and Rust's prelude. Any path in an expression, type, pattern, attribute or macro call
+//! resolves to its canonical [`QualifiedName`].
+
+use rustc_hash::FxHashMap;
+use syn::{Item, UseTree};
+
+use super::names::{glob_exports, prelude, QualifiedName};
+
+/// One leaf of a `use` tree, resolved.
+#[derive(Clone, Debug)]
+pub struct UseBinding {
+    /// The name the import binds (`None` for `as _` and globs).
+    pub name: Option<String>,
+    pub target: QualifiedName,
+    pub is_glob: bool,
+    /// The span of the leaf (the last ident, the rename or the `*`).
+    pub span: proc_macro2::Span,
+}
+
+#[derive(Debug, Default)]
+struct Scope {
+    /// `Some(module path segments, without the crate)` for a module scope, `None` for a block.
+    module: Option<Vec<String>>,
+    bindings: FxHashMap<String, QualifiedName>,
+    globs: Vec<QualifiedName>,
+}
+
+enum GlobHit {
+    /// The glob's module is known to export the name.
+    Known(QualifiedName),
+    /// The only glob we cannot see into: the name most likely comes from it.
+    Guess(QualifiedName),
+}
+
+/// The import scopes of the file being walked, innermost last.
+pub struct Resolver {
+    crate_name: String,
+    renames: FxHashMap<String, String>,
+    /// Crates whose macros are in scope by bare name (`#[macro_use] extern crate log;`).
+    macro_use: Vec<String>,
+    scopes: Vec<Scope>,
+    self_types: Vec<Option<QualifiedName>>,
+}
+
+impl Resolver {
+    /// `crate_name` is what `crate::` means; `renames` maps names used in code to real crate names.
+    pub fn new(crate_name: &str, renames: FxHashMap<String, String>) -> Resolver {
+        Resolver {
+            crate_name: crate_name.to_string(),
+            renames,
+            macro_use: Vec::new(),
+            scopes: Vec::new(),
+            self_types: Vec::new(),
+        }
+    }
+
+    pub fn crate_name(&self) -> &str {
+        &self.crate_name
+    }
+
+    /// Segments of the current module, without the crate.
+    pub fn module_path(&self) -> &[String] {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.module.as_deref())
+            .unwrap_or(&[])
+    }
+
+    /// Canonical path of the current module (`myapp::api::v1`).
+    pub fn module_qname(&self) -> QualifiedName {
+        let mut segs: Vec<&str> = vec![&self.crate_name];
+        segs.extend(self.module_path().iter().map(String::as_str));
+        QualifiedName::from_segments(&segs)
+    }
+
+    /// Canonical path of an item named `name` defined in the current module.
+    pub fn item_qname(&self, name: &str) -> QualifiedName {
+        self.module_qname().join(name)
+    }
+
+    /// Enter a module (the file's top level or an inline `mod`) with its items.
+    pub fn push_module(&mut self, module: Vec<String>, items: &[Item]) {
+        self.scopes.push(Scope {
+            module: Some(module),
+            ..Scope::default()
+        });
+        self.declare_items(items.iter());
+    }
+
+    /// Enter a block; only blocks declaring items or imports need a scope of their own.
+    pub fn push_block<'a>(&mut self, items: impl Iterator<Item = &'a Item> + Clone) -> bool {
+        if items.clone().next().is_none() {
+            return false;
+        }
+        self.scopes.push(Scope::default());
+        self.declare_items(items);
+        true
+    }
+
+    pub fn pop(&mut self) {
+        self.scopes.pop();
+    }
+
+    pub fn push_self_type(&mut self, ty: Option<QualifiedName>) {
+        self.self_types.push(ty);
+    }
+
+    pub fn pop_self_type(&mut self) {
+        self.self_types.pop();
+    }
+
+    pub fn self_type(&self) -> Option<&QualifiedName> {
+        self.self_types.last().and_then(Option::as_ref)
+    }
+
+    fn declare_items<'a>(&mut self, items: impl Iterator<Item = &'a Item> + Clone) {
+        // local items first: `use` paths may start with them (`mod a; use a::B;`)
+        for item in items.clone() {
+            let ident = match item {
+                Item::Fn(f) => Some(&f.sig.ident),
+                Item::Struct(s) => Some(&s.ident),
+                Item::Enum(e) => Some(&e.ident),
+                Item::Union(u) => Some(&u.ident),
+                Item::Trait(t) => Some(&t.ident),
+                Item::TraitAlias(t) => Some(&t.ident),
+                Item::Type(t) => Some(&t.ident),
+                Item::Const(c) => Some(&c.ident),
+                Item::Static(s) => Some(&s.ident),
+                Item::Mod(m) => Some(&m.ident),
+                Item::Macro(m) => m.ident.as_ref(),
+                Item::ExternCrate(e) => {
+                    let real = e.ident.to_string();
+                    let real = self.renames.get(&real).cloned().unwrap_or(real);
+                    let real = if real == "self" { self.crate_name.clone() } else { real };
+                    if e.attrs.iter().any(|a| a.path().is_ident("macro_use")) {
+                        self.macro_use.push(real.clone());
+                    }
+                    if let Some((_, alias)) = &e.rename {
+                        let alias = alias.to_string();
+                        self.renames.insert(alias.clone(), real.clone());
+                        self.bind(alias, QualifiedName::new(real));
+                    }
+                    None
+                }
+                _ => None,
+            };
+            if let Some(ident) = ident {
+                let name = ident.to_string();
+                let q = self.item_qname(&name);
+                self.bind(name, q);
+            }
+        }
+        // then imports, twice, so that an import may build on one declared after it
+        let uses: Vec<&syn::ItemUse> = items
+            .filter_map(|i| match i {
+                Item::Use(u) => Some(u),
+                _ => None,
+            })
+            .collect();
+        for pass in 0..2 {
+            for u in &uses {
+                let mut leaves = Vec::new();
+                self.flatten_use(&u.tree, &mut Vec::new(), u.leading_colon.is_some(), &mut leaves);
+                for leaf in leaves {
+                    match (leaf.is_glob, leaf.name) {
+                        (true, _) if pass == 1 => {
+                            let scope = self.scopes.last_mut().expect("a scope is open");
+                            if !scope.globs.contains(&leaf.target) {
+                                scope.globs.push(leaf.target);
+                            }
+                        }
+                        (false, Some(name)) => self.bind(name, leaf.target),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    fn bind(&mut self, name: String, target: QualifiedName) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.bindings.insert(name, target);
+        }
+    }
+
+    /// Resolve every leaf of a `use` tree.
+    pub fn use_leaves(&self, item: &syn::ItemUse) -> Vec<UseBinding> {
+        let mut out = Vec::new();
+        self.flatten_use(&item.tree, &mut Vec::new(), item.leading_colon.is_some(), &mut out);
+        out
+    }
+
+    fn flatten_use(&self, tree: &UseTree, prefix: &mut Vec<String>, leading: bool, out: &mut Vec<UseBinding>) {
+        match tree {
+            UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.flatten_use(&p.tree, prefix, leading, out);
+                prefix.pop();
+            }
+            UseTree::Name(n) => {
+                let ident = n.ident.to_string();
+                if ident == "self" {
+                    if let Some(last) = prefix.last().cloned() {
+                        out.push(UseBinding {
+                            name: Some(last),
+                            target: self.resolve_use_path(prefix, leading),
+                            is_glob: false,
+                            span: n.ident.span(),
+                        });
+                    }
+                } else {
+                    prefix.push(ident.clone());
+                    out.push(UseBinding {
+                        name: Some(ident),
+                        target: self.resolve_use_path(prefix, leading),
+                        is_glob: false,
+                        span: n.ident.span(),
+                    });
+                    prefix.pop();
+                }
+            }
+            UseTree::Rename(r) => {
+                let ident = r.ident.to_string();
+                let rename = r.rename.to_string();
+                let self_import = ident == "self";
+                if !self_import {
+                    prefix.push(ident);
+                }
+                out.push(UseBinding {
+                    name: (rename != "_").then_some(rename),
+                    target: self.resolve_use_path(prefix, leading),
+                    is_glob: false,
+                    span: r.rename.span(),
+                });
+                if !self_import {
+                    prefix.pop();
+                }
+            }
+            UseTree::Glob(g) => out.push(UseBinding {
+                name: None,
+                target: self.resolve_use_path(prefix, leading),
+                is_glob: true,
+                span: g.star_token.span,
+            }),
+            UseTree::Group(g) => {
+                for t in &g.items {
+                    self.flatten_use(t, prefix, leading, out);
+                }
+            }
+        }
+    }
+
+    fn resolve_use_path(&self, segs: &[String], leading: bool) -> QualifiedName {
+        let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        if leading {
+            return self.extern_path(&refs);
+        }
+        self.resolve_segments(&refs, false).unwrap_or_else(|| self.extern_path(&refs))
+    }
+
+    /// A path whose first segment names a crate.
+    fn extern_path(&self, segs: &[&str]) -> QualifiedName {
+        let Some((first, rest)) = segs.split_first() else {
+            return QualifiedName::new("");
+        };
+        let krate = match self.renames.get(*first) {
+            Some(real) => real.as_str(),
+            None => canonical_crate(first),
+        };
+        let mut all = Vec::with_capacity(segs.len());
+        all.push(krate);
+        all.extend_from_slice(rest);
+        QualifiedName::from_segments(&all)
+    }
+
+    /// Resolve a `syn::Path`.
+    pub fn resolve(&self, path: &syn::Path) -> Option<QualifiedName> {
+        let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        if path.leading_colon.is_some() {
+            return Some(self.extern_path(&refs));
+        }
+        self.resolve_segments(&refs, true)
+    }
+
+    /// Resolve a macro path (`info!` → `tracing::info`), also through `#[macro_use]` crates.
+    pub fn resolve_macro(&self, path: &syn::Path) -> Option<QualifiedName> {
+        if let Some(q) = self.resolve(path) {
+            return Some(q);
+        }
+        if path.segments.len() == 1 {
+            if let Some(krate) = self.macro_use.first() {
+                return Some(QualifiedName::from_segments(&[krate.as_str(), &path.segments[0].ident.to_string()]));
+            }
+        }
+        None
+    }
+
+    /// Resolve segments. `allow_extern` lets an unknown first segment of a multi-segment path name a
+    /// crate (true for code paths; `use` paths handle that themselves).
+    pub fn resolve_segments(&self, segs: &[&str], allow_extern: bool) -> Option<QualifiedName> {
+        let (first, rest) = segs.split_first()?;
+        let join = |base: &QualifiedName, rest: &[&str]| -> QualifiedName {
+            if rest.is_empty() {
+                return base.clone();
+            }
+            let mut s = base.as_str().to_string();
+            for r in rest {
+                s.push_str("::");
+                s.push_str(r);
+            }
+            QualifiedName::new(s)
+        };
+        match *first {
+            "crate" => {
+                let mut all = vec![self.crate_name.as_str()];
+                all.extend_from_slice(rest);
+                return Some(QualifiedName::from_segments(&all));
+            }
+            "self" => {
+                if rest.is_empty() {
+                    return None; // the `self` value
+                }
+                return Some(join(&self.module_qname(), rest));
+            }
+            "super" => {
+                let mut module: Vec<&str> = self.module_path().iter().map(String::as_str).collect();
+                let mut rest = segs;
+                while rest.first() == Some(&"super") {
+                    module.pop();
+                    rest = &rest[1..];
+                }
+                let mut all = vec![self.crate_name.as_str()];
+                all.extend(module);
+                all.extend_from_slice(rest);
+                return Some(QualifiedName::from_segments(&all));
+            }
+            "Self" => {
+                return self.self_type().map(|t| join(t, rest));
+            }
+            _ => {}
+        }
+        // lexical scopes, innermost first, up to and including the nearest module
+        let mut guess = None;
+        for scope in self.scopes.iter().rev() {
+            if let Some(target) = scope.bindings.get(*first) {
+                return Some(join(target, rest));
+            }
+            match self.resolve_in_globs(scope, first, rest.is_empty()) {
+                Some(GlobHit::Known(q)) => return Some(join(&q, rest)),
+                Some(GlobHit::Guess(q)) => guess = guess.or(Some(q)),
+                None => {}
+            }
+            if scope.module.is_some() {
+                break;
+            }
+        }
+        if let Some(p) = prelude(first) {
+            return Some(join(&QualifiedName::new(p), rest));
+        }
+        if let Some(q) = guess {
+            return Some(join(&q, rest));
+        }
+        if allow_extern && !rest.is_empty() {
+            return Some(self.extern_path(segs));
+        }
+        if !allow_extern {
+            // `use` paths: a first segment nothing else explains is a crate
+            return None;
+        }
+        None
+    }
+
+    /// A name brought in by a glob import. `alone`: the name is the whole path; a lowercase first
+    /// segment of a longer path is more likely a crate than a module from an opaque glob.
+    fn resolve_in_globs(&self, scope: &Scope, name: &str, alone: bool) -> Option<GlobHit> {
+        let mut unknown: Option<&QualifiedName> = None;
+        let mut unknown_count = 0;
+        for g in &scope.globs {
+            if let Some(exports) = glob_exports(g.as_str()) {
+                if exports.contains(&name) {
+                    return Some(GlobHit::Known(g.join(name)));
+                }
+                continue;
+            }
+            // a glob of a module whose scope is open (`use super::*` in an inline test module)
+            if let Some(open) = self.open_module(g) {
+                if let Some(t) = open.bindings.get(name) {
+                    return Some(GlobHit::Known(t.clone()));
+                }
+                continue;
+            }
+            unknown = Some(g);
+            unknown_count += 1;
+        }
+        // one glob we cannot see into: the name most likely comes from it
+        let type_like = name.starts_with(|c: char| c.is_ascii_uppercase());
+        if unknown_count == 1 && (alone || type_like) {
+            return unknown.map(|g| GlobHit::Guess(g.join(name)));
+        }
+        None
+    }
+
+    fn open_module(&self, q: &QualifiedName) -> Option<&Scope> {
+        let mut segs = q.segments();
+        if segs.next() != Some(self.crate_name.as_str()) {
+            return None;
+        }
+        let rest: Vec<&str> = segs.collect();
+        self.scopes
+            .iter()
+            .find(|s| s.module.as_ref().is_some_and(|m| m.iter().map(String::as_str).eq(rest.iter().copied())))
+    }
+
+    /// Is `name` bound by an import or item in the open scopes (not the prelude)?
+    pub fn is_bound(&self, name: &str) -> bool {
+        for scope in self.scopes.iter().rev() {
+            if scope.bindings.contains_key(name) {
+                return true;
+            }
+            if scope.module.is_some() {
+                break;
+            }
+        }
+        false
+    }
+}
+
+/// `core` and `alloc` re-export into `std`; one spelling keeps the rule tables small.
+pub fn canonical_crate(name: &str) -> &str {
+    match name {
+        "core" | "alloc" => "std",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolver(src: &str) -> Resolver {
+        let file = syn::parse_file(src).unwrap();
+        let mut renames = FxHashMap::default();
+        renames.insert("tokio_pg".to_string(), "tokio_postgres".to_string());
+        let mut r = Resolver::new("app", renames);
+        r.push_module(vec!["api".into(), "v1".into()], &file.items);
+        r
+    }
+
+    fn res(r: &Resolver, path: &str) -> Option<String> {
+        let p: syn::Path = syn::parse_str(path).unwrap();
+        r.resolve(&p).map(|q| q.into_string())
+    }
+
+    #[test]
+    fn use_trees_resolve() {
+        let r = resolver(
+            "use std::thread::sleep as nap;
+             use std::{fs::{self, File}, io::Read as _};
+             use crate::services::{user_service::UserService, *};
+             use super::schemas;
+             use self::helpers::Helper;
+             use tokio_pg::connect;
+             use ::sqlx as db;
+             use core::time::Duration;
+             mod helpers {}
+             fn local() {}",
+        );
+        assert_eq!(res(&r, "nap").as_deref(), Some("std::thread::sleep"));
+        assert_eq!(res(&r, "fs::read").as_deref(), Some("std::fs::read"));
+        assert_eq!(res(&r, "File::open").as_deref(), Some("std::fs::File::open"));
+        assert_eq!(res(&r, "UserService::new").as_deref(), Some("app::services::user_service::UserService::new"));
+        assert_eq!(res(&r, "schemas::UserCreate").as_deref(), Some("app::api::schemas::UserCreate"));
+        assert_eq!(res(&r, "Helper").as_deref(), Some("app::api::v1::helpers::Helper"));
+        assert_eq!(res(&r, "helpers::x").as_deref(), Some("app::api::v1::helpers::x"));
+        assert_eq!(res(&r, "connect").as_deref(), Some("tokio_postgres::connect"));
+        assert_eq!(res(&r, "db::query").as_deref(), Some("sqlx::query"));
+        assert_eq!(res(&r, "Duration::from_secs").as_deref(), Some("std::time::Duration::from_secs"));
+        assert_eq!(res(&r, "local").as_deref(), Some("app::api::v1::local"));
+        // one opaque glob: an unknown name comes from it
+        assert_eq!(res(&r, "OrderService").as_deref(), Some("app::services::OrderService"));
+        assert_eq!(res(&r, "reqwest::blocking::get").as_deref(), Some("reqwest::blocking::get"));
+        assert_eq!(res(&r, "tokio_pg::Client").as_deref(), Some("tokio_postgres::Client"));
+        assert_eq!(res(&r, "crate::db::pool").as_deref(), Some("app::db::pool"));
+        assert_eq!(res(&r, "super::super::main").as_deref(), Some("app::main"));
+        assert_eq!(res(&r, "Vec::new").as_deref(), Some("std::vec::Vec::new"));
+    }
+
+    #[test]
+    fn globs_of_known_modules() {
+        let r = resolver("use std::fs::*; use diesel::prelude::*;");
+        assert_eq!(res(&r, "read_to_string").as_deref(), Some("std::fs::read_to_string"));
+        assert_eq!(res(&r, "RunQueryDsl").as_deref(), Some("diesel::prelude::RunQueryDsl"));
+        assert_eq!(res(&r, "unknown_thing"), None);
+    }
+
+    #[test]
+    fn block_scopes_and_super_globs() {
+        let file = syn::parse_file("fn helper() {} mod tests { use super::*; }").unwrap();
+        let mut r = Resolver::new("app", FxHashMap::default());
+        r.push_module(vec![], &file.items);
+        let syn::Item::Mod(m) = &file.items[1] else { panic!() };
+        r.push_module(vec!["tests".into()], &m.content.as_ref().unwrap().1);
+        assert_eq!(res(&r, "helper").as_deref(), Some("app::helper"));
+        let block: syn::Block = syn::parse_str("{ use std::process::Command; }").unwrap();
+        let items: Vec<&Item> = block.stmts.iter().filter_map(|s| match s { syn::Stmt::Item(i) => Some(i), _ => None }).collect();
+        assert!(r.push_block(items.into_iter()));
+        assert_eq!(res(&r, "Command::new").as_deref(), Some("std::process::Command::new"));
+        r.pop();
+        assert_eq!(res(&r, "Command::new").as_deref(), Some("Command::new"));
+    }
+}

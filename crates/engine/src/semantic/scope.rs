@@ -1,0 +1,185 @@
+//! Where the walk is: inside which fn, impl, async context, escape-hatch closure, loop, test code.
+
+use super::names::QualifiedName;
+
+/// Whether a function is a request handler.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HandlerStatus {
+    /// A route attribute (`#[get("/")]`), or an async fn of the api layer taking extractors.
+    Yes,
+    /// An async free function that is a handler if a router registers it somewhere in the project
+    /// (settled after all files: see [`crate::diagnostic::Requirement`]).
+    IfRegistered(String),
+    No,
+}
+
+/// What the engine knows of the function being walked.
+#[derive(Clone)]
+pub struct FnInfo<'ast> {
+    pub sig: &'ast syn::Signature,
+    pub attrs: &'ast [syn::Attribute],
+    pub name: String,
+    /// Canonical path (`app::services::user_service::UserService::create`).
+    pub path: String,
+    pub is_async: bool,
+    /// Has a `self` receiver.
+    pub is_method: bool,
+    pub is_pub: bool,
+    /// `#[test]`, `#[tokio::test]`, … or inside `#[cfg(test)]`.
+    pub is_test: bool,
+    pub handler: HandlerStatus,
+    /// The impl it belongs to, if any: (self type, trait).
+    pub impl_of: Option<(Option<QualifiedName>, Option<QualifiedName>)>,
+}
+
+impl FnInfo<'_> {
+    /// `main`, and the usual names of startup code.
+    pub fn is_startup(&self) -> bool {
+        let n = self.name.as_str();
+        n == "main" || n == "run" || n == "build_app" || n == "app" || n == "router" || n == "startup"
+            || n == "serve" || n.starts_with("init") || n.starts_with("setup") || n.starts_with("build_")
+            || n.starts_with("create_app") || n.starts_with("configure")
+    }
+}
+
+#[derive(Clone)]
+pub enum Frame<'ast> {
+    Fn(FnInfo<'ast>),
+    /// A closure; `escape` when it is the argument of an escape hatch (`spawn_blocking`), which
+    /// runs it off the async executor.
+    Closure { is_async: bool, escape: bool },
+    AsyncBlock,
+    Loop,
+    /// An inline `mod`; `test` for `#[cfg(test)]`.
+    Mod { test: bool },
+    Impl {
+        self_ty: Option<QualifiedName>,
+        trait_: Option<QualifiedName>,
+        test: bool,
+    },
+    /// A `const`/`static` initializer or a `Lazy`/`OnceLock` initializer: startup code.
+    StaticInit,
+}
+
+#[derive(Default)]
+pub struct Frames<'ast> {
+    stack: Vec<Frame<'ast>>,
+    /// The whole file is test code.
+    pub file_is_test: bool,
+}
+
+impl<'ast> Frames<'ast> {
+    pub fn push(&mut self, f: Frame<'ast>) {
+        self.stack.push(f);
+    }
+
+    pub fn pop(&mut self) -> Option<Frame<'ast>> {
+        self.stack.pop()
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Frame<'ast>> {
+        self.stack.iter()
+    }
+
+    /// Code here runs on an async executor: inside an `async fn`, `async` block or async closure,
+    /// or a plain closure within them — but not inside an escape-hatch closure, and not in a nested
+    /// sync `fn` item.
+    pub fn in_async(&self) -> bool {
+        for f in self.stack.iter().rev() {
+            match f {
+                Frame::Closure { escape: true, .. } => return false,
+                Frame::Closure { is_async: true, .. } | Frame::AsyncBlock => return true,
+                Frame::Fn(info) => return info.is_async,
+                Frame::StaticInit => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Inside a closure given to `spawn_blocking`, `block_in_place`, `web::block`, … (before the
+    /// nearest fn boundary).
+    pub fn in_escape_hatch(&self) -> bool {
+        for f in self.stack.iter().rev() {
+            match f {
+                Frame::Closure { escape: true, .. } => return true,
+                Frame::Fn(_) => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Inside a loop body or a per-item closure of the current function.
+    pub fn in_loop(&self) -> bool {
+        for f in self.stack.iter().rev() {
+            match f {
+                Frame::Loop => return true,
+                Frame::Fn(_) => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Test code: a test file, `#[cfg(test)]` module or impl, `#[test]` function.
+    pub fn in_test(&self) -> bool {
+        self.file_is_test
+            || self.stack.iter().any(|f| match f {
+                Frame::Mod { test } | Frame::Impl { test, .. } => *test,
+                Frame::Fn(info) => info.is_test,
+                _ => false,
+            })
+    }
+
+    /// Inside a `static`/`const`/lazy initializer.
+    pub fn in_static_init(&self) -> bool {
+        self.stack.iter().any(|f| matches!(f, Frame::StaticInit))
+    }
+
+    /// The innermost function.
+    pub fn current_fn(&self) -> Option<&FnInfo<'ast>> {
+        self.stack.iter().rev().find_map(|f| match f {
+            Frame::Fn(info) => Some(info),
+            _ => None,
+        })
+    }
+
+    /// The innermost impl: (self type, trait).
+    pub fn current_impl(&self) -> Option<(Option<&QualifiedName>, Option<&QualifiedName>)> {
+        self.stack.iter().rev().find_map(|f| match f {
+            Frame::Impl { self_ty, trait_, .. } => Some((self_ty.as_ref(), trait_.as_ref())),
+            _ => None,
+        })
+    }
+
+    /// Inside a closure (of the current fn).
+    pub fn in_closure(&self) -> bool {
+        for f in self.stack.iter().rev() {
+            match f {
+                Frame::Closure { .. } => return true,
+                Frame::Fn(_) => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+}
+
+/// Is this attribute a test marker: `#[test]`, `#[tokio::test]`, `#[sqlx::test]`,
+/// `#[actix_web::test]`, `#[rstest]`, …?
+pub fn is_test_attr(attr: &syn::Attribute) -> bool {
+    let path = attr.path();
+    let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+    last == "test" || last == "rstest" || last == "bench" || last == "test_case" || last == "quickcheck"
+}
+
+/// Is this `#[cfg(test)]` (also `#[cfg(all(test, …))]`)?
+pub fn is_cfg_test(attr: &syn::Attribute) -> bool {
+    if !attr.path().is_ident("cfg") {
+        return false;
+    }
+    let Ok(list) = attr.meta.require_list() else { return false };
+    let tokens = list.tokens.to_string();
+    tokens == "test" || tokens.starts_with("all (test") || tokens.starts_with("all(test")
+}
