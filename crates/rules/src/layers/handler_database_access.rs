@@ -1,0 +1,64 @@
+//! Handlers talk to services; only repositories talk to the database.
+
+use stratalint_engine::{Cx, Hooks, MacroCall, PathKind, PathRef, Role, Rule, RuleMeta};
+
+use crate::shared::db::db_access;
+
+static META: RuleMeta = crate::meta!("handler-database-access", Layers, "layers", Error);
+
+pub struct HandlerDatabaseAccess;
+
+impl HandlerDatabaseAccess {
+    fn report(cx: &mut Cx<'_, '_>, span: stratalint_engine::proc_macro2::Span, what: &str, path: &str) {
+        let subject = match cx.current_fn() {
+            Some(f) => format!("handler `{}`", f.name),
+            None => "the api layer".to_string(),
+        };
+        let d = cx
+            .diag(span, format!("{subject} uses the database directly: `{path}` is {what}"))
+            .with_label("database access in a handler")
+            .with_help(
+                "move the query into a repository and call it through a service; handlers reach services \
+                 through `State<AppState>` (axum) or `web::Data` (actix)",
+            );
+        // in the api layer everything counts; elsewhere only functions that serve requests
+        if cx.role() == Some(Role::Api) {
+            cx.report(d);
+        } else {
+            cx.report_in_handler(d);
+        }
+    }
+}
+
+impl Rule for HandlerDatabaseAccess {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::PATH | Hooks::MACRO
+    }
+
+    fn check_path(&self, cx: &mut Cx<'_, '_>, path: &PathRef<'_>) {
+        if cx.in_test() || matches!(path.kind, PathKind::Pattern | PathKind::ImplTrait) {
+            return;
+        }
+        if cx.role() != Some(Role::Api) && cx.current_fn().is_none() {
+            return;
+        }
+        if let Some(what) = db_access(&path.resolved) {
+            Self::report(cx, stratalint_engine::syn::spanned::Spanned::span(path.path), what, path.resolved.as_str());
+        }
+    }
+
+    fn check_macro(&self, cx: &mut Cx<'_, '_>, mac: &MacroCall<'_>) {
+        if cx.in_test() {
+            return;
+        }
+        let Some(path) = &mac.path else { return };
+        if let Some(what) = db_access(path) {
+            let text = format!("{}!", path.as_str());
+            Self::report(cx, mac.span(), what, &text);
+        }
+    }
+}

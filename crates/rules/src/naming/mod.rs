@@ -1,0 +1,7 @@
+//! Naming conventions: files, types, tables and columns.
+
+mod file_name_snake_case;
+
+pub fn rules() -> Vec<Box<dyn stratalint_engine::Rule>> {
+    vec![Box::new(file_name_snake_case::FileNameSnakeCase)]
+}
