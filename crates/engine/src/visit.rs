@@ -935,7 +935,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         if name == "write" || name == "writeln" {
             if let Some((target, rest)) = args.exprs().split_first() {
                 let origin = self.cx.format_origin(rest, mac.span());
-                self.note_string_growth(target, origin);
+                self.note_string_growth(target, origin, mac.span());
             }
         }
         let call = MacroCall { mac, path, args };
@@ -961,7 +961,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
     }
 
     /// `s.push_str(x)`, `s += x`, `write!(s, …)`: `s` now holds what `x` holds.
-    fn note_string_growth(&mut self, target: &Expr, added: StrOrigin) {
+    fn note_string_growth(&mut self, target: &Expr, added: StrOrigin, at: Span) {
         let target = match target {
             Expr::Reference(r) => &*r.expr,
             other => other,
@@ -976,7 +976,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
                 (o, StrOrigin::Static) => o,
                 (StrOrigin::Built(s), _) => StrOrigin::Built(s),
                 (_, StrOrigin::Built(s)) => StrOrigin::Built(s),
-                (_, StrOrigin::Opaque) => StrOrigin::Built(target.span()),
+                (_, StrOrigin::Opaque) => StrOrigin::Built(at),
             };
         }
     }
@@ -1239,7 +1239,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 if matches!(method.as_str(), "push_str" | "insert_str" | "extend" | "write_str") {
                     if let Some(arg) = m.args.iter().last() {
                         let origin = self.cx.str_origin(arg);
-                        self.note_string_growth(&m.receiver, origin);
+                        self.note_string_growth(&m.receiver, origin, m.span());
                     }
                 }
                 let escape = ESCAPE_HATCH_METHODS.contains(&method.as_str())
@@ -1326,7 +1326,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 self.visit_expr(&b.left);
                 self.visit_expr(&b.right);
                 let origin = self.cx.str_origin(&b.right);
-                self.note_string_growth(&b.left, origin);
+                self.note_string_growth(&b.left, origin, b.span());
             }
             Expr::Path(p) => {
                 if let Some(q) = &p.qself {

@@ -64,7 +64,10 @@ impl Rule for FileNameSnakeCase {
         if name.is_empty() || is_snake_case(name) {
             return;
         }
-        let fixed = to_snake_case(name);
+        let fixed = match what {
+            "file" => format!("{}.rs", to_snake_case(name)),
+            _ => to_snake_case(name),
+        };
         let d = cx
             .diag_at(
                 stratalint_engine::Loc::file_start(info.rel.clone()),

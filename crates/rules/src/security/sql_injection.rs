@@ -42,7 +42,8 @@ impl SqlInjection {
                 "keep the SQL constant and pass values as parameters (`$1` … with `.bind(value)`); identifiers chosen \
                  at runtime must come from a fixed set of literals",
             );
-        if built_loc.start != arg_loc.start || built_loc.end != arg_loc.end {
+        // point at where the SQL was built when that is not the argument itself
+        if built_loc.start < arg_loc.start || built_loc.end > arg_loc.end {
             d = d.with_secondary(built_loc, "built here");
         }
         cx.report(d);

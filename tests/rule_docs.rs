@@ -1,0 +1,113 @@
+//! Every example in every rule page runs: a `bad` example must make its rule fire, a `good` one
+//! must not. Fences carry the path the snippet lives at (```` ```rust,bad path=src/api/users.rs ````),
+//! which decides its layer; `context` fences are added to every example of the page.
+
+mod common;
+
+use stratalint_engine::pipeline::all_metas;
+
+struct Example {
+    kind: String,
+    path: String,
+    code: String,
+    line: usize,
+}
+
+fn examples(doc: &str) -> Vec<Example> {
+    let mut out = Vec::new();
+    let mut lines = doc.lines().enumerate();
+    while let Some((i, line)) = lines.next() {
+        let Some(info) = line.strip_prefix("```") else { continue };
+        let mut parts = info.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty());
+        let _lang = parts.next();
+        let mut kind = None;
+        let mut path = None;
+        for p in parts {
+            match p {
+                "bad" | "good" | "context" => kind = Some(p.to_string()),
+                _ => {
+                    if let Some(v) = p.strip_prefix("path=") {
+                        path = Some(v.to_string());
+                    }
+                }
+            }
+        }
+        let mut code = String::new();
+        for (_, l) in lines.by_ref() {
+            if l.starts_with("```") {
+                break;
+            }
+            code.push_str(l);
+            code.push('\n');
+        }
+        if let Some(kind) = kind {
+            let path = path.unwrap_or_else(|| panic!("example at line {} has no path=", i + 1));
+            out.push(Example { kind, path, code, line: i + 1 });
+        }
+    }
+    out
+}
+
+const MANIFEST: &str = "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n";
+
+#[test]
+fn every_doc_example_behaves() {
+    let rules = stratalint_rules::all();
+    let metas = all_metas(&rules);
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for meta in &metas {
+        let all = examples(meta.doc);
+        let context: Vec<&Example> = all.iter().filter(|e| e.kind == "context").collect();
+        for ex in all.iter().filter(|e| e.kind != "context") {
+            let dir = tempfile::tempdir().expect("tempdir");
+            std::fs::write(dir.path().join("Cargo.toml"), MANIFEST).expect("write");
+            for f in context.iter().copied().chain(std::iter::once(ex)) {
+                let p = dir.path().join(&f.path);
+                std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+                std::fs::write(&p, &f.code).expect("write");
+            }
+            let result = common::check(dir.path(), &["ALL"]);
+            let fired: Vec<_> = result.diagnostics.iter().filter(|d| d.rule == meta.id).collect();
+            let ok = match ex.kind.as_str() {
+                "bad" => !fired.is_empty(),
+                _ => fired.is_empty(),
+            };
+            ran += 1;
+            if !ok {
+                failures.push(format!(
+                    "rules/{}/{}.md line {}: the {} example {}\n{}",
+                    meta.family,
+                    meta.id,
+                    ex.line,
+                    ex.kind,
+                    if ex.kind == "bad" { "does not fire" } else { "fires" },
+                    common::render(&result.diagnostics)
+                ));
+            }
+        }
+    }
+    assert!(ran >= 10, "only {ran} examples ran");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every rule page has the sections `stratalint rule` and SARIF help rely on, and front matter
+/// that agrees with the code.
+#[test]
+fn every_rule_page_is_complete() {
+    let rules = stratalint_rules::all();
+    let metas = all_metas(&rules);
+    for m in &metas {
+        assert_eq!(m.front("id"), Some(m.id), "{}: front matter id", m.id);
+        assert_eq!(m.front("family"), Some(m.family.as_str()), "{}: front matter family", m.id);
+        assert_eq!(m.front("severity"), Some(m.severity.as_str()), "{}: front matter severity", m.id);
+        assert!(!m.summary().is_empty(), "{}: summary", m.id);
+        assert!(m.section("What it does").is_some(), "{}: `## What it does`", m.id);
+        assert!(m.section("Why is this bad?").is_some(), "{}: `## Why is this bad?`", m.id);
+        let path = common::repo().join("rules").join(m.family.as_str()).join(format!("{}.md", m.id));
+        assert!(path.is_file(), "{} has no page at {}", m.id, path.display());
+        let has_examples = examples(m.doc).iter().any(|e| e.kind == "bad");
+        let exempt = ["unreadable-file", "file-too-large", "internal-error"];
+        assert!(has_examples || exempt.contains(&m.id), "{}: no bad example", m.id);
+    }
+}
