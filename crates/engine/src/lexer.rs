@@ -281,35 +281,107 @@ impl<'a> Iterator for Lexer<'a> {
 /// The deepest nesting a parse of this file would build: open brackets plus the longest run of
 /// operators inside one expression (`!!!!x`, `a.b.c.d`, `1 + 1 + 1` all nest in syn's tree, and
 /// parsing, visiting and dropping that tree recurse). The engine refuses files beyond a limit
-/// instead of risking the stack.
+/// instead of risking the stack. A byte loop rather than the lexer: it runs on every file.
 pub fn nesting_depth(src: &str) -> usize {
-    let mut depth = 0usize;
-    let mut max = 0usize;
-    let mut chain = 0usize;
-    for tok in Lexer::new(src) {
-        match tok {
-            Tok::Punct(b'(' | b'[' | b'{') => {
+    let b = src.as_bytes();
+    let n = b.len();
+    let (mut depth, mut max, mut chain) = (0usize, 0usize, 0usize);
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    let mut i = 0;
+    while i < n {
+        let c = b[i];
+        match c {
+            b'/' if i + 1 < n && b[i + 1] == b'/' => {
+                i = memchr::memchr(b'\n', &b[i..]).map_or(n, |p| i + p);
+                continue;
+            }
+            b'/' if i + 1 < n && b[i + 1] == b'*' => {
+                let mut d = 1usize;
+                i += 2;
+                while i < n && d > 0 {
+                    if b[i] == b'/' && i + 1 < n && b[i + 1] == b'*' {
+                        d += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && i + 1 < n && b[i + 1] == b'/' {
+                        d -= 1;
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while i < n && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                continue;
+            }
+            b'r' if (i == 0 || !ident(b[i - 1]) || matches!(b[i - 1], b'b' | b'c'))
+                && i + 1 < n
+                && (b[i + 1] == b'"' || (b[i + 1] == b'#' && i + 2 < n && matches!(b[i + 2], b'"' | b'#'))) =>
+            {
+                let mut j = i + 1;
+                let mut hashes = 0;
+                while j < n && b[j] == b'#' {
+                    hashes += 1;
+                    j += 1;
+                }
+                if j >= n || b[j] != b'"' {
+                    i = j;
+                    continue;
+                }
+                j += 1;
+                'raw: while j < n {
+                    if b[j] == b'"' && b[j + 1..].iter().take(hashes).filter(|&&h| h == b'#').count() == hashes {
+                        j += 1 + hashes;
+                        break 'raw;
+                    }
+                    j += 1;
+                }
+                i = j;
+                continue;
+            }
+            b'\'' => {
+                // a char literal ('x', '\n', 'é') or a lifetime/label ('a)
+                if i + 1 < n && b[i + 1] == b'\\' {
+                    i += 2;
+                    while i < n && b[i] != b'\'' && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    i += 1;
+                    continue;
+                }
+                let len = src[i + 1..].chars().next().map_or(1, char::len_utf8);
+                if i + 1 + len < n && b[i + 1 + len] == b'\'' {
+                    i += 2 + len;
+                } else {
+                    i += 1;
+                }
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
                 depth += 1;
                 max = max.max(depth + chain);
-                if tok == Tok::Punct(b'{') {
+                if c == b'{' {
                     chain = 0;
                 }
             }
-            Tok::Punct(b')' | b']') => depth = depth.saturating_sub(1),
-            Tok::Punct(b'}') => {
+            b')' | b']' => depth = depth.saturating_sub(1),
+            b'}' => {
                 depth = depth.saturating_sub(1);
                 chain = 0;
             }
-            Tok::Punct(b';' | b',') => chain = 0,
-            Tok::Punct(
-                b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'!' | b'<' | b'>'
-                | b'=' | b'?',
-            ) => {
+            b';' | b',' => chain = 0,
+            b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'!' | b'<' | b'>' | b'=' | b'?' => {
                 chain += 1;
                 max = max.max(depth + chain);
             }
             _ => {}
         }
+        i += 1;
     }
     max
 }
@@ -357,6 +429,10 @@ let l: &'static str = "x"; // after a lifetime
         assert_eq!(nesting_depth("fn f() { (1) }"), 2);
         assert!(nesting_depth(&format!("let x = 1{};", " + 1".repeat(3000))) >= 3000);
         assert!(nesting_depth(&format!("let x = a{};", ".b".repeat(3000))) >= 3000);
+        // brackets in strings, chars, raw strings and comments do not count
+        let quoted = format!("let s = \"{0}\"; let r = r#\"{0}\"#; let c = '('; // {0}\n/* {0} */", "(".repeat(5000));
+        assert!(nesting_depth(&quoted) < 10, "{}", nesting_depth(&quoted));
+        assert!(nesting_depth("fn f<'a>(x: &'a str) -> char { 'x' }") < 10);
         assert!(nesting_depth(&"(".repeat(5000)) >= 5000);
         assert!(nesting_depth(&format!("let x = {}y;", "!".repeat(3000))) >= 3000);
     }

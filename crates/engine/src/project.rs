@@ -199,7 +199,14 @@ fn workspace_contains(manifest: &str, ws_dir: &Path, member: &Path) -> bool {
 /// files outside them are context only.
 pub fn discover(root: &Path, report: &[PathBuf], config: &Config, force_exclude: bool) -> Project {
     let root = root.to_path_buf();
-    let mut walked = walk(&root, config);
+    let mut walked = walk(&root, &root, config, true);
+    // a directory named explicitly is checked even where a parent's .gitignore covers it
+    for p in report {
+        if p.is_dir() && p != &root && p.starts_with(&root) {
+            let seen: FxHashSet<PathBuf> = walked.iter().map(|w| w.0.clone()).collect();
+            walked.extend(walk(&root, p, config, false).into_iter().filter(|w| !seen.contains(&w.0)));
+        }
+    }
     // files named explicitly are checked even when excluded or not included (unless
     // --force-exclude), as ruff does; symlinks out of the root are never followed
     for p in report {
@@ -406,16 +413,17 @@ pub fn module_from_location(rel: &str, crate_dir: Option<&str>) -> String {
     segs.join("::")
 }
 
-fn walk(root: &Path, config: &Config) -> Vec<(PathBuf, String, u64)> {
+/// Walk `start` (inside `root`); `parents`: apply the .gitignore files above `start`.
+fn walk(root: &Path, start: &Path, config: &Config, parents: bool) -> Vec<(PathBuf, String, u64)> {
     let out = Mutex::new(Vec::new());
-    let mut builder = ignore::WalkBuilder::new(root);
+    let mut builder = ignore::WalkBuilder::new(start);
     builder
         .follow_links(false)
         .git_ignore(config.files.respect_gitignore)
         .git_global(false)
         .git_exclude(config.files.respect_gitignore)
         .ignore(config.files.respect_gitignore)
-        .parents(config.files.respect_gitignore)
+        .parents(config.files.respect_gitignore && parents)
         .require_git(false)
         .hidden(true)
         .filter_entry(|e| {

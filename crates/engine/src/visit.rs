@@ -134,11 +134,28 @@ pub enum PathKind {
     ImplTrait,
 }
 
-/// A path in code, resolved.
+/// A path in code. Resolution is done on first use: most rules look at a path only in some
+/// layers or functions, and there are many paths.
 pub struct PathRef<'ast> {
     pub path: &'ast syn::Path,
-    pub resolved: QualifiedName,
     pub kind: PathKind,
+    resolved: std::cell::OnceCell<Option<QualifiedName>>,
+}
+
+impl PathRef<'_> {
+    /// The canonical path (None for local variables and what cannot be resolved).
+    pub fn resolved(&self, cx: &Cx<'_, '_>) -> Option<&QualifiedName> {
+        self.resolved
+            .get_or_init(|| match self.kind {
+                PathKind::Expr => cx.resolve_value_path(self.path),
+                _ => cx.resolve(self.path),
+            })
+            .as_ref()
+    }
+
+    pub fn span(&self) -> Span {
+        self.path.span()
+    }
 }
 
 /// What the walk of one file produces.
@@ -907,12 +924,11 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         if self.d.lists[H_PATH].is_empty() {
             return;
         }
-        let resolved = match kind {
-            PathKind::Expr => self.cx.resolve_value_path(path),
-            _ => self.cx.resolve(path),
+        let pr = PathRef {
+            path,
+            kind,
+            resolved: std::cell::OnceCell::new(),
         };
-        let Some(resolved) = resolved else { return };
-        let pr = PathRef { path, resolved, kind };
         dispatch!(self, H_PATH, |r, cx| r.check_path(cx, &pr));
     }
 

@@ -46,11 +46,21 @@ pub struct LogField {
     pub span: Span,
 }
 
-/// Macros that are never expression-shaped: not worth a parse attempt.
-const OPAQUE_MACROS: &[&str] = &[
-    "macro_rules", "table", "joinable", "allow_tables_to_appear_in_same_query", "lazy_static", "thread_local",
-    "select", "json", "html", "quote", "cfg_if", "bitflags", "include", "include_str", "include_bytes",
-    "concat_idents", "pin_mut", "doc", "stringify", "define_sql_function", "sql_function", "schema",
+/// Macros whose arguments are comma-separated expressions, by name. Other macros are DSLs
+/// (`table!`, `select!`, `json!`, `html!`, a crate's own `macro_rules!`): their tokens are not
+/// parsed, since a failed parse attempt costs more than the rest of the walk of a macro-heavy file.
+const EXPR_MACROS: &[&str] = &[
+    // std
+    "format", "format_args", "print", "println", "eprint", "eprintln", "write", "writeln", "panic", "assert",
+    "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne", "dbg", "todo",
+    "unimplemented", "unreachable", "vec", "concat", "env", "option_env",
+    // sqlx
+    "query", "query_as", "query_scalar", "query_unchecked", "query_as_unchecked", "query_scalar_unchecked",
+    "query_file", "query_file_as", "query_file_scalar", "migrate",
+    // tokio / futures
+    "join", "try_join", "pin",
+    // errors
+    "anyhow", "bail", "ensure", "eyre", "format_err",
 ];
 
 /// Is this macro name a `tracing`/`log` event or span?
@@ -65,13 +75,16 @@ pub fn is_log_macro(crate_: Option<&str>, name: &str) -> bool {
 
 /// Parse a macro's tokens. `crate_` is the first segment of its resolved path, `name` its last.
 pub fn parse_macro_args(crate_: Option<&str>, name: &str, tokens: &TokenStream) -> MacroArgs {
-    if OPAQUE_MACROS.contains(&name) || tokens.is_empty() {
-        return if tokens.is_empty() { MacroArgs::Exprs(Vec::new()) } else { MacroArgs::Opaque };
+    if tokens.is_empty() {
+        return MacroArgs::Exprs(Vec::new());
     }
     if is_log_macro(crate_, name) {
         if let Ok(args) = parse_log_args.parse2(tokens.clone()) {
             return MacroArgs::Log(args);
         }
+    }
+    if !EXPR_MACROS.contains(&name) {
+        return MacroArgs::Opaque;
     }
     match Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens.clone()) {
         Ok(p) => MacroArgs::Exprs(p.into_iter().collect()),
@@ -271,6 +284,8 @@ mod tests {
         assert!(matches!(parse_macro_args(None, "vec", &toks("0u8; 16")), MacroArgs::Exprs(v) if v.len() == 2));
         assert!(matches!(parse_macro_args(Some("tokio"), "select", &toks("a = b => c")), MacroArgs::Opaque));
         assert!(matches!(parse_macro_args(None, "weird", &toks("a => b")), MacroArgs::Opaque));
+        assert!(matches!(parse_macro_args(None, "my_dsl", &toks("a, b")), MacroArgs::Opaque));
+        assert!(matches!(parse_macro_args(Some("sqlx"), "query", &toks(r#""SELECT $1", id"#)), MacroArgs::Exprs(v) if v.len() == 2));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Handlers talk to services; only repositories talk to the database.
 
+use stratalint_engine::semantic::HandlerStatus;
 use stratalint_engine::{Cx, Hooks, MacroCall, PathKind, PathRef, Role, Rule, RuleMeta};
 
 use crate::shared::db::db_access;
@@ -43,11 +44,15 @@ impl Rule for HandlerDatabaseAccess {
         if cx.in_test() || matches!(path.kind, PathKind::Pattern | PathKind::ImplTrait) {
             return;
         }
-        if cx.role() != Some(Role::Api) && cx.current_fn().is_none() {
+        // outside the api layer only functions that may serve requests
+        let may_serve = |cx: &Cx<'_, '_>| cx.current_fn().is_some_and(|f| f.handler != HandlerStatus::No);
+        if cx.role() != Some(Role::Api) && !may_serve(cx) {
             return;
         }
-        if let Some(what) = db_access(&path.resolved) {
-            Self::report(cx, stratalint_engine::syn::spanned::Spanned::span(path.path), what, path.resolved.as_str());
+        let Some(resolved) = path.resolved(cx) else { return };
+        if let Some(what) = db_access(resolved) {
+            let resolved = resolved.as_str().to_string();
+            Self::report(cx, path.span(), what, &resolved);
         }
     }
 
