@@ -1,1 +1,81 @@
+//! stratalint's output formats. Every format reads the same [`Report`], so the CLI decides once
+//! what was found and how it is shown, and formats cannot disagree about counts or order.
 
+mod concise;
+mod human;
+mod json;
+mod source;
+mod summary;
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use stratalint_engine::{Diagnostic, RuleMeta};
+
+/// An output format (`--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// miette reports with source snippets, for people at a terminal.
+    Human,
+    /// One `path:line:col: severity[rule] message` line per finding, for editors and grep.
+    Concise,
+    /// One JSON document, described by `docs/stratalint.schema.json`.
+    Json,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 3] = [Format::Human, Format::Concise, Format::Json];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Concise => "concise",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// What a check produced, plus what the formats need to present it.
+pub struct Report<'a> {
+    /// Sorted by [`Diagnostic::sort_key`], with fingerprints assigned.
+    pub diagnostics: &'a [Diagnostic],
+    /// The project root that `Loc::file` is relative to. Only the human format reads files from
+    /// it (for snippets), each at most once and only when it has a finding.
+    pub root: &'a Path,
+    /// The rules that ran, for formats that describe rules as well as findings.
+    pub metas: &'a [&'static RuleMeta],
+    pub files_checked: usize,
+    pub elapsed: Duration,
+    /// Whether to emit ANSI colours; the caller resolves `--color`, TTY detection and `NO_COLOR`.
+    pub color: bool,
+    /// The tool version, recorded in machine-readable output.
+    pub version: &'a str,
+    /// File texts by relative path that take precedence over the disk, for input that never was
+    /// on disk (stdin) or has changed since it was checked.
+    pub sources: Option<&'a HashMap<String, Arc<str>>>,
+}
+
+/// Write `report` in `format`. Output is buffered here, so `out` may be a raw stdout handle.
+pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut out = io::BufWriter::new(out);
+    match format {
+        Format::Human => human::write(report, &mut out)?,
+        Format::Concise => concise::write(report, &mut out)?,
+        Format::Json => json::write(report, &mut out)?,
+    }
+    out.flush()
+}
+
+/// The line that closes human and concise output, e.g.
+/// `2 errors, 1 warning in 2 files; 40 files checked in 0.12s`.
+pub fn summary(report: &Report<'_>) -> String {
+    summary::line(report)
+}
