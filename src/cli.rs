@@ -84,7 +84,13 @@ pub struct CheckArgs {
     pub config: Option<PathBuf>,
 
     /// Output format: human, concise, json.
-    #[arg(long, short = 'f', value_name = "FORMAT", default_value = "human", env = "STRATALINT_OUTPUT_FORMAT")]
+    #[arg(
+        long,
+        short = 'f',
+        value_name = "FORMAT",
+        default_value = "human",
+        env = "STRATALINT_OUTPUT_FORMAT"
+    )]
     pub format: String,
 
     /// Write the report to FILE instead of standard output.

@@ -49,7 +49,11 @@ fn check(args: CheckArgs) -> i32 {
         eprintln!(
             "error: unknown output format `{}`; expected one of: {}",
             args.format,
-            Format::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+            Format::ALL
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         return 2;
     };
@@ -91,10 +95,15 @@ fn check(args: CheckArgs) -> i32 {
         write_statistics(&result.diagnostics, &mut buf);
     }
     let out = match &args.output {
-        Some(path) => std::fs::write(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        Some(path) => {
+            std::fs::write(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(&buf).and_then(|_| stdout.flush()).map_err(|e| e.to_string())
+            stdout
+                .write_all(&buf)
+                .and_then(|_| stdout.flush())
+                .map_err(|e| e.to_string())
         }
     };
     if let Err(e) = out {
@@ -137,8 +146,19 @@ fn rules(args: RulesArgs) -> i32 {
         ListFormat::Text => {
             use std::fmt::Write as _;
             for m in &metas {
-                let on = if m.default_enabled { "" } else { " (off by default)" };
-                let _ = writeln!(out, "{:<34} {:<12} {:<8} {}{on}", m.id, m.family.as_str(), m.severity.as_str(), m.summary());
+                let on = if m.default_enabled {
+                    ""
+                } else {
+                    " (off by default)"
+                };
+                let _ = writeln!(
+                    out,
+                    "{:<34} {:<12} {:<8} {}{on}",
+                    m.id,
+                    m.family.as_str(),
+                    m.severity.as_str(),
+                    m.summary()
+                );
             }
         }
         ListFormat::Json => {
@@ -172,12 +192,17 @@ fn rule(id: &str) -> i32 {
         Some(m) => {
             println!("{} ({}, {} by default)\n", m.id, m.family, m.severity);
             println!("{}", m.body().trim_end());
-            println!("\nDocumentation: {}", stratalint_engine::rule::docs_url(m.id));
+            println!(
+                "\nDocumentation: {}",
+                stratalint_engine::rule::docs_url(m.id)
+            );
             0
         }
         None => {
             let ids: Vec<&str> = metas.iter().map(|m| m.id).collect();
-            let hint = stratalint_engine::config::suggest(id, &ids).map(|h| format!("; {h}")).unwrap_or_default();
+            let hint = stratalint_engine::config::suggest(id, &ids)
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
             eprintln!("error: unknown rule `{id}`{hint}\n`stratalint rules` lists them");
             2
         }

@@ -32,12 +32,12 @@ pub fn run(args: Vec<OsString>) -> i32 {
         let thread = std::thread::current();
         let name = thread.name().unwrap_or("main");
         if !name.starts_with("stratalint-") {
-            let loc = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+            let loc = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
             eprintln!("error: stratalint hit an internal error{loc}: {msg}\nPlease report it at https://github.com/stratalint/stratalint/issues");
         }
     }));
-    match std::panic::catch_unwind(|| commands::dispatch(cli)) {
-        Ok(code) => code,
-        Err(_) => 2,
-    }
+    std::panic::catch_unwind(|| commands::dispatch(cli)).unwrap_or(2)
 }

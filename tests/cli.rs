@@ -28,11 +28,23 @@ fn stderr(o: &Output) -> String {
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n").unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
     std::fs::create_dir_all(root.join("src/services")).unwrap();
     std::fs::write(root.join("src/lib.rs"), "pub mod services;\n").unwrap();
-    std::fs::write(root.join("src/services/mod.rs"), "pub mod clean;\npub mod slow;\n").unwrap();
-    std::fs::write(root.join("src/services/clean.rs"), "pub async fn ok() -> u8 { 1 }\n").unwrap();
+    std::fs::write(
+        root.join("src/services/mod.rs"),
+        "pub mod clean;\npub mod slow;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/services/clean.rs"),
+        "pub async fn ok() -> u8 { 1 }\n",
+    )
+    .unwrap();
     std::fs::write(
         root.join("src/services/slow.rs"),
         "use std::thread::sleep;\n\npub async fn slow() {\n    sleep(std::time::Duration::from_secs(1));\n}\n",
@@ -46,24 +58,65 @@ fn findings_exit_1_clean_exit_0() {
     let p = project();
     let o = stratalint(&["check", "--format", "concise"], p.path());
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("src/services/slow.rs:4:5: error[blocking-call-in-async]"), "{}", stdout(&o));
-    let o = stratalint(&["check", "--format", "concise", "src/services/clean.rs"], p.path());
+    assert!(
+        stdout(&o).contains("src/services/slow.rs:4:5: error[blocking-call-in-async]"),
+        "{}",
+        stdout(&o)
+    );
+    let o = stratalint(
+        &["check", "--format", "concise", "src/services/clean.rs"],
+        p.path(),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
 #[test]
 fn exit_zero_fail_on_select_and_ignore() {
     let p = project();
-    assert_eq!(stratalint(&["check", "--exit-zero"], p.path()).status.code(), Some(0));
-    assert_eq!(stratalint(&["check", "--ignore", "async"], p.path()).status.code(), Some(0));
-    assert_eq!(stratalint(&["check", "--select", "security,naming"], p.path()).status.code(), Some(0));
-    assert_eq!(stratalint(&["check", "--select", "blocking-call-in-async"], p.path()).status.code(), Some(1));
+    assert_eq!(
+        stratalint(&["check", "--exit-zero"], p.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        stratalint(&["check", "--ignore", "async"], p.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        stratalint(&["check", "--select", "security,naming"], p.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        stratalint(&["check", "--select", "blocking-call-in-async"], p.path())
+            .status
+            .code(),
+        Some(1)
+    );
     // a warning-level finding does not fail with --fail-on error
     std::fs::write(p.path().join("src/services/BadName.rs"), "pub fn x() {}\n").unwrap();
-    let o = stratalint(&["check", "--select", "naming", "--fail-on", "error", "--format", "concise"], p.path());
+    let o = stratalint(
+        &[
+            "check",
+            "--select",
+            "naming",
+            "--fail-on",
+            "error",
+            "--format",
+            "concise",
+        ],
+        p.path(),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("warning[file-name-snake-case]"));
-    let o = stratalint(&["check", "--select", "naming", "--fail-on", "warning"], p.path());
+    let o = stratalint(
+        &["check", "--select", "naming", "--fail-on", "warning"],
+        p.path(),
+    );
     assert_eq!(o.status.code(), Some(1));
 }
 
@@ -72,22 +125,41 @@ fn unknown_selector_is_a_usage_error() {
     let p = project();
     let o = stratalint(&["check", "--select", "blocking-call-in-asink"], p.path());
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("did you mean `blocking-call-in-async`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("did you mean `blocking-call-in-async`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn config_errors_point_at_the_line_and_exit_2() {
     let p = project();
-    std::fs::write(p.path().join("stratalint.toml"), "fail-on = \"error\"\n\n[files]\nexlude = [\"x\"]\n").unwrap();
+    std::fs::write(
+        p.path().join("stratalint.toml"),
+        "fail-on = \"error\"\n\n[files]\nexlude = [\"x\"]\n",
+    )
+    .unwrap();
     let o = stratalint(&["check"], p.path());
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("unknown field `exlude`"), "{err}");
-    assert!(err.contains("stratalint.toml:4:1") || err.contains("[4:1]") || err.contains(":4:"), "{err}");
-    std::fs::write(p.path().join("stratalint.toml"), "select = [\"async\", \"nope\"]\n").unwrap();
+    assert!(
+        err.contains("stratalint.toml:4:1") || err.contains("[4:1]") || err.contains(":4:"),
+        "{err}"
+    );
+    std::fs::write(
+        p.path().join("stratalint.toml"),
+        "select = [\"async\", \"nope\"]\n",
+    )
+    .unwrap();
     let o = stratalint(&["check"], p.path());
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown rule or family `nope`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown rule or family `nope`"),
+        "{}",
+        stderr(&o)
+    );
     std::fs::write(p.path().join("stratalint.toml"), "this is not toml\n").unwrap();
     assert_eq!(stratalint(&["check"], p.path()).status.code(), Some(2));
 }
@@ -104,7 +176,11 @@ fn config_in_cargo_metadata_is_found_walking_up() {
 #[test]
 fn a_syntax_error_among_good_files() {
     let p = project();
-    std::fs::write(p.path().join("src/services/broken.rs"), "pub async fn broken( {\n").unwrap();
+    std::fs::write(
+        p.path().join("src/services/broken.rs"),
+        "pub async fn broken( {\n",
+    )
+    .unwrap();
     let o = stratalint(&["check", "--format", "concise"], p.path());
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
@@ -117,11 +193,18 @@ fn a_syntax_error_among_good_files() {
 #[test]
 fn non_utf8_file_is_reported_not_fatal() {
     let p = project();
-    std::fs::write(p.path().join("src/services/latin1.rs"), b"// caf\xe9\npub fn x() {}\n").unwrap();
+    std::fs::write(
+        p.path().join("src/services/latin1.rs"),
+        b"// caf\xe9\npub fn x() {}\n",
+    )
+    .unwrap();
     let o = stratalint(&["check", "--format", "concise"], p.path());
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("src/services/latin1.rs") && out.contains("error[unreadable-file]"), "{out}");
+    assert!(
+        out.contains("src/services/latin1.rs") && out.contains("error[unreadable-file]"),
+        "{out}"
+    );
     assert!(out.contains("not valid UTF-8"), "{out}");
     assert!(out.contains("error[blocking-call-in-async]"), "{out}");
 }
@@ -155,7 +238,9 @@ fn deterministic_across_thread_counts() {
         v
     };
     assert_eq!(strip(&one), strip(&many));
-    assert!(strip(&one)["diagnostics"].as_array().is_some_and(|a| a.len() > 5));
+    assert!(strip(&one)["diagnostics"]
+        .as_array()
+        .is_some_and(|a| a.len() > 5));
 }
 
 #[test]
@@ -169,10 +254,22 @@ fn human_output_has_snippet_help_and_summary_without_color() {
         .unwrap();
     let out = stdout(&o);
     assert!(out.contains("blocking-call-in-async"), "{out}");
-    assert!(out.contains("sleep(std::time::Duration::from_secs(1));"), "the source line is shown: {out}");
-    assert!(out.contains("tokio::time::sleep"), "the help is shown: {out}");
-    assert!(out.contains("1 error") && out.contains("files checked"), "{out}");
-    assert!(!out.contains('\u{1b}'), "no color codes with NO_COLOR: {out}");
+    assert!(
+        out.contains("sleep(std::time::Duration::from_secs(1));"),
+        "the source line is shown: {out}"
+    );
+    assert!(
+        out.contains("tokio::time::sleep"),
+        "the help is shown: {out}"
+    );
+    assert!(
+        out.contains("1 error") && out.contains("files checked"),
+        "{out}"
+    );
+    assert!(
+        !out.contains('\u{1b}'),
+        "no color codes with NO_COLOR: {out}"
+    );
 }
 
 #[test]
@@ -181,7 +278,14 @@ fn rules_and_rule_commands() {
     let o = stratalint(&["rules"], p.path());
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    for id in ["blocking-call-in-async", "handler-database-access", "sql-injection", "file-name-snake-case", "migration-file-name", "syntax-error"] {
+    for id in [
+        "blocking-call-in-async",
+        "handler-database-access",
+        "sql-injection",
+        "file-name-snake-case",
+        "migration-file-name",
+        "syntax-error",
+    ] {
         assert!(out.contains(id), "{id} missing from `stratalint rules`");
     }
     let o = stratalint(&["rule", "sql-injection"], p.path());
@@ -190,14 +294,27 @@ fn rules_and_rule_commands() {
     assert!(stdout(&o).contains("CWE-89"));
     let o = stratalint(&["rule", "sql-injecton"], p.path());
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown rule `sql-injecton`") && stderr(&o).contains("did you mean `sql-injection`"));
+    assert!(
+        stderr(&o).contains("unknown rule `sql-injecton`")
+            && stderr(&o).contains("did you mean `sql-injection`")
+    );
 }
 
 #[test]
 fn missing_path_and_bad_format_exit_2() {
     let p = project();
-    assert_eq!(stratalint(&["check", "does/not/exist"], p.path()).status.code(), Some(2));
-    assert_eq!(stratalint(&["check", "--format", "xml"], p.path()).status.code(), Some(2));
+    assert_eq!(
+        stratalint(&["check", "does/not/exist"], p.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        stratalint(&["check", "--format", "xml"], p.path())
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -223,5 +340,8 @@ fn suppressions_and_unused_suppressions() {
     let o = stratalint(&["check", "--format", "concise"], p.path());
     let out = stdout(&o);
     assert!(!out.contains("error[blocking-call-in-async]"), "{out}");
-    assert!(out.contains("src/services/slow.rs:8:22: warning[unused-suppression]"), "{out}");
+    assert!(
+        out.contains("src/services/slow.rs:8:22: warning[unused-suppression]"),
+        "{out}"
+    );
 }

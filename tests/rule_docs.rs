@@ -17,8 +17,12 @@ fn examples(doc: &str) -> Vec<Example> {
     let mut out = Vec::new();
     let mut lines = doc.lines().enumerate();
     while let Some((i, line)) = lines.next() {
-        let Some(info) = line.strip_prefix("```") else { continue };
-        let mut parts = info.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty());
+        let Some(info) = line.strip_prefix("```") else {
+            continue;
+        };
+        let mut parts = info
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty());
         let _lang = parts.next();
         let mut kind = None;
         let mut path = None;
@@ -42,13 +46,19 @@ fn examples(doc: &str) -> Vec<Example> {
         }
         if let Some(kind) = kind {
             let path = path.unwrap_or_else(|| panic!("example at line {} has no path=", i + 1));
-            out.push(Example { kind, path, code, line: i + 1 });
+            out.push(Example {
+                kind,
+                path,
+                code,
+                line: i + 1,
+            });
         }
     }
     out
 }
 
-const MANIFEST: &str = "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n";
+const MANIFEST: &str =
+    "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n";
 
 #[test]
 fn every_doc_example_behaves() {
@@ -68,7 +78,11 @@ fn every_doc_example_behaves() {
                 std::fs::write(&p, &f.code).expect("write");
             }
             let result = common::check(dir.path(), &["ALL"]);
-            let fired: Vec<_> = result.diagnostics.iter().filter(|d| d.rule == meta.id).collect();
+            let fired: Vec<_> = result
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == meta.id)
+                .collect();
             let ok = match ex.kind.as_str() {
                 "bad" => !fired.is_empty(),
                 _ => fired.is_empty(),
@@ -81,7 +95,11 @@ fn every_doc_example_behaves() {
                     meta.id,
                     ex.line,
                     ex.kind,
-                    if ex.kind == "bad" { "does not fire" } else { "fires" },
+                    if ex.kind == "bad" {
+                        "does not fire"
+                    } else {
+                        "fires"
+                    },
                     common::render(&result.diagnostics)
                 ));
             }
@@ -99,15 +117,40 @@ fn every_rule_page_is_complete() {
     let metas = all_metas(&rules);
     for m in &metas {
         assert_eq!(m.front("id"), Some(m.id), "{}: front matter id", m.id);
-        assert_eq!(m.front("family"), Some(m.family.as_str()), "{}: front matter family", m.id);
-        assert_eq!(m.front("severity"), Some(m.severity.as_str()), "{}: front matter severity", m.id);
+        assert_eq!(
+            m.front("family"),
+            Some(m.family.as_str()),
+            "{}: front matter family",
+            m.id
+        );
+        assert_eq!(
+            m.front("severity"),
+            Some(m.severity.as_str()),
+            "{}: front matter severity",
+            m.id
+        );
         assert!(!m.summary().is_empty(), "{}: summary", m.id);
-        assert!(m.section("What it does").is_some(), "{}: `## What it does`", m.id);
-        assert!(m.section("Why is this bad?").is_some(), "{}: `## Why is this bad?`", m.id);
-        let path = common::repo().join("rules").join(m.family.as_str()).join(format!("{}.md", m.id));
+        assert!(
+            m.section("What it does").is_some(),
+            "{}: `## What it does`",
+            m.id
+        );
+        assert!(
+            m.section("Why is this bad?").is_some(),
+            "{}: `## Why is this bad?`",
+            m.id
+        );
+        let path = common::repo()
+            .join("rules")
+            .join(m.family.as_str())
+            .join(format!("{}.md", m.id));
         assert!(path.is_file(), "{} has no page at {}", m.id, path.display());
         let has_examples = examples(m.doc).iter().any(|e| e.kind == "bad");
         let exempt = ["unreadable-file", "file-too-large", "internal-error"];
-        assert!(has_examples || exempt.contains(&m.id), "{}: no bad example", m.id);
+        assert!(
+            has_examples || exempt.contains(&m.id),
+            "{}: no bad example",
+            m.id
+        );
     }
 }

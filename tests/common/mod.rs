@@ -40,7 +40,10 @@ pub fn render(diags: &[Diagnostic]) -> String {
             out.push_str(&format!("  label: {l}\n"));
         }
         for l in &d.labels {
-            out.push_str(&format!("  at {}:{}:{}: {}\n", l.loc.file, l.loc.start_pos.line, l.loc.start_pos.column, l.message));
+            out.push_str(&format!(
+                "  at {}:{}:{}: {}\n",
+                l.loc.file, l.loc.start_pos.line, l.loc.start_pos.column, l.message
+            ));
         }
         if let Some(h) = &d.help {
             out.push_str(&format!("  help: {h}\n"));

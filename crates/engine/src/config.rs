@@ -2,6 +2,9 @@
 //! in `Cargo.toml`, found by walking up from the checked path. Every error points at its span in
 //! the TOML file (unknown keys, bad globs, unknown rule ids, unknown or cyclic layers).
 
+// Configuration errors are rare and carry their source snippet; keeping them unboxed costs nothing.
+#![allow(clippy::result_large_err)]
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,7 +28,12 @@ pub const DEFAULT_INCLUDE: &[&str] = &[
 ];
 
 /// Test code: never the request path; rules skip it unless they say otherwise.
-pub const DEFAULT_TESTS: &[&str] = &["**/tests/**", "**/benches/**", "**/examples/**", "**/build.rs"];
+pub const DEFAULT_TESTS: &[&str] = &[
+    "**/tests/**",
+    "**/benches/**",
+    "**/examples/**",
+    "**/build.rs",
+];
 
 /// Files larger than this are reported (`file-too-large`) and skipped. syn needs about 130 times a
 /// file's size in memory while parsing it; 4 MiB keeps that near 500 MB, and hand-written Rust
@@ -49,7 +57,10 @@ impl Selector {
         if let Some(f) = Family::parse(s) {
             return Some(Selector::Family(f));
         }
-        known.iter().any(|m| m.id == s).then(|| Selector::Rule(s.to_string()))
+        known
+            .iter()
+            .any(|m| m.id == s)
+            .then(|| Selector::Rule(s.to_string()))
     }
 
     pub fn matches(&self, meta: &RuleMeta) -> bool {
@@ -218,7 +229,10 @@ impl ConfigError {
             label: message.clone(),
             message,
             help,
-            source: Some(miette::NamedSource::new(path.display().to_string(), text.clone())),
+            source: Some(miette::NamedSource::new(
+                path.display().to_string(),
+                text.clone(),
+            )),
             span: Some(span),
             line: Some(line),
             path: Some(path.to_path_buf()),
@@ -267,7 +281,9 @@ impl miette::Diagnostic for ConfigError {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -276,10 +292,9 @@ impl miette::Diagnostic for ConfigError {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let span = self.span.clone()?;
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new_with_span(
-            Some(self.label.clone()),
-            span,
-        ))))
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some(self.label.clone()), span),
+        )))
     }
 }
 
@@ -299,7 +314,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -315,7 +332,11 @@ pub const CONFIG_FILES: &[&str] = &["stratalint.toml", ".stratalint.toml"];
 /// Walk up from `start` to the first directory holding a stratalint config (a stratalint.toml, a
 /// .stratalint.toml, or a Cargo.toml with a `metadata.stratalint` table).
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    let start = if start.is_file() { start.parent()? } else { start };
+    let start = if start.is_file() {
+        start.parent()?
+    } else {
+        start
+    };
     for dir in start.ancestors() {
         for name in CONFIG_FILES {
             let p = dir.join(name);
@@ -336,7 +357,10 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 /// Where the stratalint table is in a Cargo.toml, if it has one.
 fn cargo_table_path(text: &str) -> Option<Vec<&'static str>> {
     let doc = DeTable::parse(text).ok()?;
-    for prefix in [["package", "metadata", "stratalint"], ["workspace", "metadata", "stratalint"]] {
+    for prefix in [
+        ["package", "metadata", "stratalint"],
+        ["workspace", "metadata", "stratalint"],
+    ] {
         if navigate(doc.get_ref(), &prefix).is_some() {
             return Some(prefix.to_vec());
         }
@@ -345,11 +369,13 @@ fn cargo_table_path(text: &str) -> Option<Vec<&'static str>> {
 }
 
 fn table_get<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a Spanned<DeValue<'i>>> {
-    table.iter().find(|(k, _)| {
-        let k: &str = k.get_ref();
-        k == key
-    })
-    .map(|(_, v)| v)
+    table
+        .iter()
+        .find(|(k, _)| {
+            let k: &str = k.get_ref();
+            k == key
+        })
+        .map(|(_, v)| v)
 }
 
 fn navigate<'a, 'i>(mut table: &'a DeTable<'i>, path: &[&str]) -> Option<&'a DeTable<'i>> {
@@ -362,9 +388,12 @@ fn navigate<'a, 'i>(mut table: &'a DeTable<'i>, path: &[&str]) -> Option<&'a DeT
     Some(table)
 }
 
-fn navigate_value<'a, 'i>(root: &'a Spanned<DeTable<'i>>, path: &[&str]) -> Option<Spanned<DeValue<'i>>> {
+fn navigate_value<'i>(root: &Spanned<DeTable<'i>>, path: &[&str]) -> Option<Spanned<DeValue<'i>>> {
     if path.is_empty() {
-        return Some(Spanned::new(root.span(), DeValue::Table(root.get_ref().clone())));
+        return Some(Spanned::new(
+            root.span(),
+            DeValue::Table(root.get_ref().clone()),
+        ));
     }
     let parent = navigate(root.get_ref(), &path[..path.len() - 1])?;
     table_get(parent, path[path.len() - 1]).cloned()
@@ -450,7 +479,10 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a table")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
                 while let Some((k, v)) = map.next_entry::<Spanned<String>, V>()? {
                     out.push((k, v));
@@ -464,11 +496,18 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
 
 /// Load the configuration: `explicit` (from `--config`) or the first found walking up from
 /// `anchor`; defaults when there is none.
-pub fn load(explicit: Option<&Path>, anchor: &Path, known: &[&'static RuleMeta]) -> Result<Config, ConfigError> {
+pub fn load(
+    explicit: Option<&Path>,
+    anchor: &Path,
+    known: &[&'static RuleMeta],
+) -> Result<Config, ConfigError> {
     let path = match explicit {
         Some(p) => {
             if !p.is_file() {
-                return Err(ConfigError::plain(format!("config file `{}` not found", p.display())));
+                return Err(ConfigError::plain(format!(
+                    "config file `{}` not found",
+                    p.display()
+                )));
             }
             Some(p.to_path_buf())
         }
@@ -488,7 +527,10 @@ pub fn load(explicit: Option<&Path>, anchor: &Path, known: &[&'static RuleMeta])
             }
         },
         Err(e) => {
-            return Err(ConfigError::plain(format!("cannot read {}: {e}", path.display())));
+            return Err(ConfigError::plain(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )));
         }
     };
     let path = path.canonicalize().unwrap_or(path);
@@ -496,7 +538,11 @@ pub fn load(explicit: Option<&Path>, anchor: &Path, known: &[&'static RuleMeta])
 }
 
 /// Compile a configuration from the text of `path` (stratalint.toml or Cargo.toml).
-pub fn from_text(path: &Path, text: Arc<str>, known: &[&'static RuleMeta]) -> Result<Config, ConfigError> {
+pub fn from_text(
+    path: &Path,
+    text: Arc<str>,
+    known: &[&'static RuleMeta],
+) -> Result<Config, ConfigError> {
     let doc = DeTable::parse(&text).map_err(|e| ConfigError::toml(path, &text, e))?;
     let is_cargo = path.file_name().is_some_and(|n| n == "Cargo.toml");
     let table_path: Vec<&'static str> = if is_cargo {
@@ -523,7 +569,11 @@ pub fn from_text(path: &Path, text: Arc<str>, known: &[&'static RuleMeta]) -> Re
     let mut cfg = Config::default_config();
     cfg.path = Some(path.to_path_buf());
     cfg.table_path = table_path;
-    let e = Errs { path, text: &text, known };
+    let e = Errs {
+        path,
+        text: &text,
+        known,
+    };
 
     if let Some(f) = raw.fail_on {
         cfg.fail_on = e.severity(&f)?;
@@ -630,7 +680,12 @@ struct Errs<'a> {
 }
 
 impl Errs<'_> {
-    fn at(&self, span: std::ops::Range<usize>, msg: impl Into<String>, help: Option<String>) -> ConfigError {
+    fn at(
+        &self,
+        span: std::ops::Range<usize>,
+        msg: impl Into<String>,
+        help: Option<String>,
+    ) -> ConfigError {
         ConfigError::at(self.path, self.text, span, msg, help)
     }
 
@@ -659,7 +714,10 @@ impl Errs<'_> {
             .collect()
     }
 
-    fn severity_map(&self, map: &OrderedMap<Spanned<String>>) -> Result<Vec<(Selector, Severity)>, ConfigError> {
+    fn severity_map(
+        &self,
+        map: &OrderedMap<Spanned<String>>,
+    ) -> Result<Vec<(Selector, Severity)>, ConfigError> {
         let mut out = Vec::new();
         for (k, v) in &map.0 {
             let sel = self.selectors(std::slice::from_ref(k))?.remove(0);
@@ -675,7 +733,11 @@ impl Errs<'_> {
         }
         for g in list {
             let glob = Glob::new(g.get_ref()).map_err(|err| {
-                self.at(g.span(), format!("invalid glob `{}`: {}", g.get_ref(), err.kind()), None)
+                self.at(
+                    g.span(),
+                    format!("invalid glob `{}`: {}", g.get_ref(), err.kind()),
+                    None,
+                )
             })?;
             b.add(glob);
         }
@@ -708,7 +770,14 @@ impl Errs<'_> {
         }
         let owned: Vec<[Vec<&str>; 4]> = raw
             .iter()
-            .map(|(_, l)| [strs(&l.paths), strs(&l.modules), strs(&l.crates), strs(&l.may_use)])
+            .map(|(_, l)| {
+                [
+                    strs(&l.paths),
+                    strs(&l.modules),
+                    strs(&l.crates),
+                    strs(&l.may_use),
+                ]
+            })
             .collect();
         let specs: Vec<LayerSpec<'_>> = raw
             .iter()
@@ -781,7 +850,10 @@ mod tests {
     fn unknown_rule_and_bad_glob_and_severity() {
         let err = load_str("select = [\"async\", \"blocking-call-in-asink\"]\n").unwrap_err();
         assert_eq!(err.line, Some(1));
-        assert_eq!(err.help.as_deref(), Some("did you mean `blocking-call-in-async`?"));
+        assert_eq!(
+            err.help.as_deref(),
+            Some("did you mean `blocking-call-in-async`?")
+        );
         let err = load_str("[files]\nexclude = [\"src/{a\"]\n").unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("invalid glob"), "{err}");
@@ -795,7 +867,8 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.line, Some(3));
         assert_eq!(err.help.as_deref(), Some("did you mean `services`?"));
-        let err = load_str("[layers.a]\nmay-use = [\"b\"]\n[layers.b]\nmay-use = [\"a\"]\n").unwrap_err();
+        let err =
+            load_str("[layers.a]\nmay-use = [\"b\"]\n[layers.b]\nmay-use = [\"a\"]\n").unwrap_err();
         assert!(err.message.contains("cycle: a → b → a"), "{err}");
     }
 

@@ -130,7 +130,15 @@ impl LayerMap {
                 ],
                 modules: D,
                 crates: D,
-                may_use: &["state", "api", "services", "repositories", "models", "schemas", "core"],
+                may_use: &[
+                    "state",
+                    "api",
+                    "services",
+                    "repositories",
+                    "models",
+                    "schemas",
+                    "core",
+                ],
                 shared: false,
             },
             // The shared application state handed to handlers (`State<AppState>`): wiring, so it
@@ -168,7 +176,11 @@ impl LayerMap {
             LayerSpec {
                 name: "services",
                 role: Some(Role::Services),
-                paths: &["**/src/services/**", "**/src/services.rs", "**/src/service/**"],
+                paths: &[
+                    "**/src/services/**",
+                    "**/src/services.rs",
+                    "**/src/service/**",
+                ],
                 modules: D,
                 crates: D,
                 may_use: &["repositories", "models", "schemas", "core"],
@@ -198,7 +210,12 @@ impl LayerMap {
             LayerSpec {
                 name: "schemas",
                 role: Some(Role::Schemas),
-                paths: &["**/src/schemas/**", "**/src/schemas.rs", "**/src/dto/**", "**/src/dtos/**"],
+                paths: &[
+                    "**/src/schemas/**",
+                    "**/src/schemas.rs",
+                    "**/src/dto/**",
+                    "**/src/dtos/**",
+                ],
                 modules: D,
                 crates: D,
                 may_use: &["models", "core"],
@@ -326,7 +343,12 @@ impl LayerMap {
     /// The layer of a file: its path (relative to the project root, `/`-separated), then its module
     /// path (`api::v1::users`, without `crate::`), then its crate. The first matching layer in
     /// declaration order wins for globs.
-    pub fn layer_of(&self, rel_path: &str, module_path: &str, crate_name: Option<&str>) -> Option<LayerId> {
+    pub fn layer_of(
+        &self,
+        rel_path: &str,
+        module_path: &str,
+        crate_name: Option<&str>,
+    ) -> Option<LayerId> {
         let mut best: Option<LayerId> = None;
         for idx in self.globs.matches(rel_path) {
             let owner = self.glob_owner[idx];
@@ -344,13 +366,11 @@ impl LayerMap {
         let mut best: Option<(usize, LayerId)> = None;
         for (i, l) in self.layers.iter().enumerate() {
             for m in &l.modules {
-                if module_path == m
+                let inside = module_path == m
                     || (module_path.starts_with(m.as_str())
-                        && module_path[m.len()..].starts_with("::"))
-                {
-                    if best.is_none_or(|(len, _)| m.len() > len) {
-                        best = Some((m.len(), i));
-                    }
+                        && module_path[m.len()..].starts_with("::"));
+                if inside && best.is_none_or(|(len, _)| m.len() > len) {
+                    best = Some((m.len(), i));
                 }
             }
         }
@@ -358,7 +378,9 @@ impl LayerMap {
             return Some(id);
         }
         let c = crate_name?;
-        self.layers.iter().position(|l| l.crates.iter().any(|x| x == c))
+        self.layers
+            .iter()
+            .position(|l| l.crates.iter().any(|x| x == c))
     }
 
     /// May code in `from` depend on `to`?
@@ -369,7 +391,11 @@ impl LayerMap {
     /// Human text for the help of a layer violation: "api may use: services, schemas, core".
     pub fn allowed_text(&self, from: LayerId) -> String {
         let l = &self.layers[from];
-        let mut names: Vec<&str> = l.may_use.iter().map(|&i| self.layers[i].name.as_str()).collect();
+        let mut names: Vec<&str> = l
+            .may_use
+            .iter()
+            .map(|&i| self.layers[i].name.as_str())
+            .collect();
         for (i, other) in self.layers.iter().enumerate() {
             if other.shared && i != from && !l.may_use.contains(&i) {
                 names.push(other.name.as_str());
@@ -385,16 +411,34 @@ impl LayerMap {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LayerMapError {
-    BadGlob { layer: usize, index: usize, message: String },
-    UnknownLayer { layer: usize, index: usize, name: String },
-    SelfUse { layer: usize, index: usize },
-    Cycle { layers: Vec<usize> },
+    BadGlob {
+        layer: usize,
+        index: usize,
+        message: String,
+    },
+    UnknownLayer {
+        layer: usize,
+        index: usize,
+        name: String,
+    },
+    SelfUse {
+        layer: usize,
+        index: usize,
+    },
+    Cycle {
+        layers: Vec<usize>,
+    },
 }
 
 /// A cycle in `may_use` (shared layers excluded: they are leaves by definition).
 fn find_cycle(layers: &[Layer]) -> Option<Vec<usize>> {
     // 0 = unvisited, 1 = on stack, 2 = done
-    fn dfs(n: usize, layers: &[Layer], state: &mut [u8], stack: &mut Vec<usize>) -> Option<Vec<usize>> {
+    fn dfs(
+        n: usize,
+        layers: &[Layer],
+        state: &mut [u8],
+        stack: &mut Vec<usize>,
+    ) -> Option<Vec<usize>> {
         state[n] = 1;
         stack.push(n);
         for &m in &layers[n].may_use {
@@ -435,12 +479,24 @@ mod tests {
         let m = LayerMap::seed_default();
         let name = |p: &str| m.layer_of(p, "", None).map(|l| m.get(l).name.clone());
         assert_eq!(name("src/api/v1/users.rs").as_deref(), Some("api"));
-        assert_eq!(name("crates/app/src/handlers/users.rs").as_deref(), Some("api"));
-        assert_eq!(name("src/services/user_service.rs").as_deref(), Some("services"));
-        assert_eq!(name("src/repositories/user_repository.rs").as_deref(), Some("repositories"));
+        assert_eq!(
+            name("crates/app/src/handlers/users.rs").as_deref(),
+            Some("api")
+        );
+        assert_eq!(
+            name("src/services/user_service.rs").as_deref(),
+            Some("services")
+        );
+        assert_eq!(
+            name("src/repositories/user_repository.rs").as_deref(),
+            Some("repositories")
+        );
         assert_eq!(name("src/core/errors.rs").as_deref(), Some("core"));
         assert_eq!(name("src/main.rs").as_deref(), Some("root"));
-        assert_eq!(name("migrations/20260117_0930_create_users.sql").as_deref(), Some("migrations"));
+        assert_eq!(
+            name("migrations/20260117_0930_create_users.sql").as_deref(),
+            Some("migrations")
+        );
         assert_eq!(name("src/other.rs"), None);
     }
 
@@ -449,7 +505,10 @@ mod tests {
         let m = LayerMap::seed_default();
         let id = |n: &str| m.by_name(n).unwrap();
         assert!(m.allows(id("api"), id("services")));
-        assert!(!m.allows(id("api"), id("repositories")), "api may not skip the service layer");
+        assert!(
+            !m.allows(id("api"), id("repositories")),
+            "api may not skip the service layer"
+        );
         assert!(!m.allows(id("repositories"), id("services")));
         assert!(m.allows(id("repositories"), id("core")), "core is shared");
         assert!(m.allows(id("models"), id("core")));
@@ -475,7 +534,10 @@ mod tests {
             may_use: &["a"],
             shared: false,
         };
-        assert!(matches!(LayerMap::build(&[a, b]), Err(LayerMapError::Cycle { .. })));
+        assert!(matches!(
+            LayerMap::build(&[a, b]),
+            Err(LayerMapError::Cycle { .. })
+        ));
         let c = LayerSpec {
             name: "c",
             role: None,
@@ -485,7 +547,10 @@ mod tests {
             may_use: &["nope"],
             shared: false,
         };
-        assert!(matches!(LayerMap::build(&[c]), Err(LayerMapError::UnknownLayer { .. })));
+        assert!(matches!(
+            LayerMap::build(&[c]),
+            Err(LayerMapError::UnknownLayer { .. })
+        ));
     }
 
     #[test]

@@ -214,7 +214,9 @@ impl<'a> Iterator for Lexer<'a> {
             }
             b'"' => Some(Tok::Str(self.quoted())),
             b'\'' => Some(self.quote_or_lifetime()),
-            b'r' if self.peek(1) == b'"' || (self.peek(1) == b'#' && matches!(self.peek(2), b'"' | b'#')) => {
+            b'r' if self.peek(1) == b'"'
+                || (self.peek(1) == b'#' && matches!(self.peek(2), b'"' | b'#')) =>
+            {
                 self.pos += 1;
                 Some(Tok::Str(self.raw()))
             }
@@ -241,7 +243,9 @@ impl<'a> Iterator for Lexer<'a> {
                     i += 1;
                 }
                 // a fractional part, but not a range (`0..3`) nor a method (`1.max(2)`)
-                if self.bytes.get(i) == Some(&b'.') && self.bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                if self.bytes.get(i) == Some(&b'.')
+                    && self.bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+                {
                     i += 1;
                     while i < self.bytes.len()
                         && (self.bytes[i].is_ascii_alphanumeric() || self.bytes[i] == b'_')
@@ -256,7 +260,11 @@ impl<'a> Iterator for Lexer<'a> {
                 let end = self.ident_end(start);
                 if end == start {
                     // a stray non-identifier unicode char
-                    let c = self.src[start..].chars().next().map(char::len_utf8).unwrap_or(1);
+                    let c = self.src[start..]
+                        .chars()
+                        .next()
+                        .map(char::len_utf8)
+                        .unwrap_or(1);
                     self.pos = start + c;
                     return Some(Tok::Punct(b'?'));
                 }
@@ -321,7 +329,8 @@ pub fn nesting_depth(src: &str) -> usize {
             }
             b'r' if (i == 0 || !ident(b[i - 1]) || matches!(b[i - 1], b'b' | b'c'))
                 && i + 1 < n
-                && (b[i + 1] == b'"' || (b[i + 1] == b'#' && i + 2 < n && matches!(b[i + 2], b'"' | b'#'))) =>
+                && (b[i + 1] == b'"'
+                    || (b[i + 1] == b'#' && i + 2 < n && matches!(b[i + 2], b'"' | b'#'))) =>
             {
                 let mut j = i + 1;
                 let mut hashes = 0;
@@ -335,7 +344,14 @@ pub fn nesting_depth(src: &str) -> usize {
                 }
                 j += 1;
                 'raw: while j < n {
-                    if b[j] == b'"' && b[j + 1..].iter().take(hashes).filter(|&&h| h == b'#').count() == hashes {
+                    if b[j] == b'"'
+                        && b[j + 1..]
+                            .iter()
+                            .take(hashes)
+                            .filter(|&&h| h == b'#')
+                            .count()
+                            == hashes
+                    {
                         j += 1 + hashes;
                         break 'raw;
                     }
@@ -375,7 +391,8 @@ pub fn nesting_depth(src: &str) -> usize {
                 chain = 0;
             }
             b';' | b',' => chain = 0,
-            b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'!' | b'<' | b'>' | b'=' | b'?' => {
+            b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'!' | b'<' | b'>'
+            | b'=' | b'?' => {
                 chain += 1;
                 max = max.max(depth + chain);
             }
@@ -430,7 +447,10 @@ let l: &'static str = "x"; // after a lifetime
         assert!(nesting_depth(&format!("let x = 1{};", " + 1".repeat(3000))) >= 3000);
         assert!(nesting_depth(&format!("let x = a{};", ".b".repeat(3000))) >= 3000);
         // brackets in strings, chars, raw strings and comments do not count
-        let quoted = format!("let s = \"{0}\"; let r = r#\"{0}\"#; let c = '('; // {0}\n/* {0} */", "(".repeat(5000));
+        let quoted = format!(
+            "let s = \"{0}\"; let r = r#\"{0}\"#; let c = '('; // {0}\n/* {0} */",
+            "(".repeat(5000)
+        );
         assert!(nesting_depth(&quoted) < 10, "{}", nesting_depth(&quoted));
         assert!(nesting_depth("fn f<'a>(x: &'a str) -> char { 'x' }") < 10);
         assert!(nesting_depth(&"(".repeat(5000)) >= 5000);

@@ -22,7 +22,9 @@ pub fn scan_mod_decls(src: &str) -> Vec<ModDecl> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    let mut toks = Lexer::new(src).filter(|t| !matches!(t, Tok::Comment { .. })).peekable();
+    let mut toks = Lexer::new(src)
+        .filter(|t| !matches!(t, Tok::Comment { .. }))
+        .peekable();
     // attributes seen since the last item boundary
     let mut path_attr: Option<String> = None;
     let mut cfg_test = false;
@@ -108,7 +110,8 @@ pub fn scan_mod_decls(src: &str) -> Vec<ModDecl> {
                 cfg_test = false;
             }
             // visibility and other modifiers keep the pending attributes
-            Tok::Ident("pub" | "crate" | "super" | "self" | "in" | "unsafe") | Tok::Punct(b'(' | b')') => {}
+            Tok::Ident("pub" | "crate" | "super" | "self" | "in" | "unsafe")
+            | Tok::Punct(b'(' | b')') => {}
             _ => {
                 path_attr = None;
                 cfg_test = false;
@@ -142,7 +145,10 @@ mod after;
         let decls = scan_mod_decls(src);
         let names: Vec<&str> = decls.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["api", "models", "tests", "inner", "deep", "after"]);
-        assert_eq!(decls[1].path_attr.as_deref(), Some("generated/models_gen.rs"));
+        assert_eq!(
+            decls[1].path_attr.as_deref(),
+            Some("generated/models_gen.rs")
+        );
         assert!(decls[2].cfg_test);
         assert!(!decls[0].cfg_test);
         assert_eq!(decls[3].inline_parents, ["outer"]);

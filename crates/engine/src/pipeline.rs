@@ -4,6 +4,9 @@
 //! once, dispatching to the rules → keep small facts, drop the tree and the span map → cross-file
 //! rules on the facts → settle conditional findings → suppressions → severities → sort.
 
+// `CheckError` holds a `ConfigError` (see config.rs): rare, and not worth a box.
+#![allow(clippy::result_large_err)]
+
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,7 +18,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::config::{self, Config, ConfigError, Selector};
 use crate::diagnostic::{assign_fingerprints, Diagnostic, Loc, Requirement, Severity};
 use crate::engine_rules::{
-    FILE_TOO_LARGE, INTERNAL_ERROR, INVALID_SUPPRESSION, SYNTAX_ERROR, UNREADABLE_FILE, UNUSED_SUPPRESSION,
+    FILE_TOO_LARGE, INTERNAL_ERROR, INVALID_SUPPRESSION, SYNTAX_ERROR, UNREADABLE_FILE,
+    UNUSED_SUPPRESSION,
 };
 use crate::project::{self, FileInfo, FileKind, Project};
 use crate::rule::{new_diag, register_doc_families, Fact, Hooks, Rule, RuleMeta, TextFile};
@@ -89,15 +93,26 @@ pub fn all_metas(rules: &[Box<dyn Rule>]) -> Vec<&'static RuleMeta> {
 }
 
 /// Load the configuration as `check` would, for commands that only need it.
-pub fn load_config(opts: &CheckOptions, metas: &[&'static RuleMeta]) -> Result<(Config, PathBuf, Vec<PathBuf>), CheckError> {
+pub fn load_config(
+    opts: &CheckOptions,
+    metas: &[&'static RuleMeta],
+) -> Result<(Config, PathBuf, Vec<PathBuf>), CheckError> {
     let paths = absolute_paths(opts)?;
     let anchor = common_anchor(&paths);
-    let config = config::load(opts.config.as_deref().map(|p| opts.cwd.join(p)).as_deref(), &anchor, metas)?;
+    let config = config::load(
+        opts.config.as_deref().map(|p| opts.cwd.join(p)).as_deref(),
+        &anchor,
+        metas,
+    )?;
     Ok((config, anchor, paths))
 }
 
 fn absolute_paths(opts: &CheckOptions) -> Result<Vec<PathBuf>, CheckError> {
-    let given = if opts.paths.is_empty() { vec![PathBuf::from(".")] } else { opts.paths.clone() };
+    let given = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
     given
         .iter()
         .map(|p| {
@@ -109,7 +124,13 @@ fn absolute_paths(opts: &CheckOptions) -> Result<Vec<PathBuf>, CheckError> {
 }
 
 fn common_anchor(paths: &[PathBuf]) -> PathBuf {
-    let dir_of = |p: &Path| if p.is_dir() { p.to_path_buf() } else { p.parent().unwrap_or(p).to_path_buf() };
+    let dir_of = |p: &Path| {
+        if p.is_dir() {
+            p.to_path_buf()
+        } else {
+            p.parent().unwrap_or(p).to_path_buf()
+        }
+    };
     let mut anchor = dir_of(&paths[0]);
     for p in &paths[1..] {
         let d = dir_of(p);
@@ -129,7 +150,10 @@ struct Selection {
 }
 
 fn best(sels: &[Selector], meta: &RuleMeta) -> Option<u8> {
-    sels.iter().filter(|s| s.matches(meta)).map(Selector::specificity).max()
+    sels.iter()
+        .filter(|s| s.matches(meta))
+        .map(Selector::specificity)
+        .max()
 }
 
 fn select_rules(config: &Config, metas: &[&'static RuleMeta]) -> Selection {
@@ -160,7 +184,12 @@ fn select_rules(config: &Config, metas: &[&'static RuleMeta]) -> Selection {
 }
 
 /// The rules enabled for one file (the base selection with the `[[overrides]]` that match it).
-fn enabled_for(config: &Config, sel: &Selection, metas: &[&'static RuleMeta], rel: &str) -> (Vec<bool>, Vec<Option<Severity>>) {
+fn enabled_for(
+    config: &Config,
+    sel: &Selection,
+    metas: &[&'static RuleMeta],
+    rel: &str,
+) -> (Vec<bool>, Vec<Option<Severity>>) {
     let mut on = sel.base.clone();
     let mut sev = sel.severity.clone();
     for o in &config.overrides {
@@ -174,7 +203,12 @@ fn enabled_for(config: &Config, sel: &Selection, metas: &[&'static RuleMeta], re
             if o.ignore.iter().any(|s| s.matches(m)) {
                 on[i] = false;
             }
-            if let Some((_, v)) = o.severity.iter().filter(|(s, _)| s.matches(m)).max_by_key(|(s, _)| s.specificity()) {
+            if let Some((_, v)) = o
+                .severity
+                .iter()
+                .filter(|(s, _)| s.matches(m))
+                .max_by_key(|(s, _)| s.specificity())
+            {
                 sev[i] = Some(*v);
             }
         }
@@ -195,7 +229,10 @@ struct FileResult {
 }
 
 /// Run a check.
-pub fn check(opts: &CheckOptions, mut rules: Vec<Box<dyn Rule>>) -> Result<CheckResult, CheckError> {
+pub fn check(
+    opts: &CheckOptions,
+    mut rules: Vec<Box<dyn Rule>>,
+) -> Result<CheckResult, CheckError> {
     let started = Instant::now();
     let metas = all_metas(&rules);
     register_doc_families(&metas);
@@ -203,7 +240,9 @@ pub fn check(opts: &CheckOptions, mut rules: Vec<Box<dyn Rule>>) -> Result<Check
     if !opts.select.is_empty() {
         config.select = parse_cli_selectors(&opts.select, &metas, "--select")?;
     }
-    config.ignore.extend(parse_cli_selectors(&opts.ignore, &metas, "--ignore")?);
+    config
+        .ignore
+        .extend(parse_cli_selectors(&opts.ignore, &metas, "--ignore")?);
     config.configure_rules(&mut rules)?;
 
     let root = project::find_root(&anchor, &config);
@@ -269,7 +308,12 @@ pub fn check(opts: &CheckOptions, mut rules: Vec<Box<dyn Rule>>) -> Result<Check
     }
 
     // ---- settle, suppress, set severities --------------------------------------------------------
-    let by_file: FxHashMap<&str, usize> = project.files.iter().enumerate().map(|(i, f)| (&*f.rel, i)).collect();
+    let by_file: FxHashMap<&str, usize> = project
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (&*f.rel, i))
+        .collect();
     let mut per_file: Vec<Vec<Diagnostic>> = results.iter().map(|_| Vec::new()).collect();
     let mut loose: Vec<Diagnostic> = Vec::new();
     let mut sevs: Vec<Vec<Option<Severity>>> = Vec::with_capacity(results.len());
@@ -298,7 +342,8 @@ pub fn check(opts: &CheckOptions, mut rules: Vec<Box<dyn Rule>>) -> Result<Check
             None => loose.push(d),
         }
     }
-    let meta_index: FxHashMap<&str, usize> = metas.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    let meta_index: FxHashMap<&str, usize> =
+        metas.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
     let mut out: Vec<Diagnostic> = Vec::new();
     for (fi, mut diags) in per_file.into_iter().enumerate() {
         let file = &project.files[fi];
@@ -319,14 +364,23 @@ pub fn check(opts: &CheckOptions, mut rules: Vec<Box<dyn Rule>>) -> Result<Check
         if on[meta_index[INVALID_SUPPRESSION.id]] {
             for (mfi, m) in malformed_all.iter().filter(|(i, _)| *i == fi) {
                 let _ = mfi;
-                diags.push(new_diag(&INVALID_SUPPRESSION, m.loc.clone(), m.message.clone()));
+                diags.push(new_diag(
+                    &INVALID_SUPPRESSION,
+                    m.loc.clone(),
+                    m.message.clone(),
+                ));
             }
             for dir in dirs.iter() {
                 for (id, loc) in &dir.ids {
-                    let known = meta_index.contains_key(id.as_str()) || crate::diagnostic::Family::parse(id).is_some();
+                    let known = meta_index.contains_key(id.as_str())
+                        || crate::diagnostic::Family::parse(id).is_some();
                     if !known {
                         let ids: Vec<&str> = metas.iter().map(|m| m.id).collect();
-                        let mut d = new_diag(&INVALID_SUPPRESSION, loc.clone(), format!("unknown rule `{id}` in suppression"));
+                        let mut d = new_diag(
+                            &INVALID_SUPPRESSION,
+                            loc.clone(),
+                            format!("unknown rule `{id}` in suppression"),
+                        );
                         if let Some(h) = config::suggest(id, &ids) {
                             d = d.with_help(h);
                         }
@@ -335,8 +389,12 @@ pub fn check(opts: &CheckOptions, mut rules: Vec<Box<dyn Rule>>) -> Result<Check
                 }
                 if config.require_reason && dir.reason.is_none() {
                     diags.push(
-                        new_diag(&INVALID_SUPPRESSION, dir.loc.clone(), "suppression without a reason")
-                            .with_help("say why after `--`: `// stratalint: allow(rule-id) -- reason`"),
+                        new_diag(
+                            &INVALID_SUPPRESSION,
+                            dir.loc.clone(),
+                            "suppression without a reason",
+                        )
+                        .with_help("say why after `--`: `// stratalint: allow(rule-id) -- reason`"),
                     );
                 }
             }
@@ -348,11 +406,20 @@ pub fn check(opts: &CheckOptions, mut rules: Vec<Box<dyn Rule>>) -> Result<Check
                         continue;
                     }
                     // only ids of rules that ran here can be unused
-                    let active = metas.iter().enumerate().any(|(mi, m)| on[mi] && (m.id == id || m.family.as_str() == id));
+                    let active = metas
+                        .iter()
+                        .enumerate()
+                        .any(|(mi, m)| on[mi] && (m.id == id || m.family.as_str() == id));
                     if active {
                         diags.push(
-                            new_diag(&UNUSED_SUPPRESSION, loc.clone(), format!("`{id}` is suppressed here but nothing to suppress was found"))
-                                .with_help("remove it from the suppression comment"),
+                            new_diag(
+                                &UNUSED_SUPPRESSION,
+                                loc.clone(),
+                                format!(
+                                    "`{id}` is suppressed here but nothing to suppress was found"
+                                ),
+                            )
+                            .with_help("remove it from the suppression comment"),
                         );
                     }
                 }
@@ -360,7 +427,9 @@ pub fn check(opts: &CheckOptions, mut rules: Vec<Box<dyn Rule>>) -> Result<Check
         }
         let sev = &sevs[fi];
         for mut d in diags {
-            let Some(&mi) = meta_index.get(d.rule) else { continue };
+            let Some(&mi) = meta_index.get(d.rule) else {
+                continue;
+            };
             if !on[mi] {
                 continue;
             }
@@ -372,7 +441,13 @@ pub fn check(opts: &CheckOptions, mut rules: Vec<Box<dyn Rule>>) -> Result<Check
     }
     out.extend(loose);
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    out.dedup_by(|a, b| a.rule == b.rule && a.loc.start == b.loc.start && a.loc.end == b.loc.end && a.loc.file == b.loc.file && a.message == b.message);
+    out.dedup_by(|a, b| {
+        a.rule == b.rule
+            && a.loc.start == b.loc.start
+            && a.loc.end == b.loc.end
+            && a.loc.file == b.loc.file
+            && a.message == b.message
+    });
     assign_fingerprints(&mut out);
     Ok(CheckResult {
         diagnostics: out,
@@ -384,15 +459,26 @@ pub fn check(opts: &CheckOptions, mut rules: Vec<Box<dyn Rule>>) -> Result<Check
     })
 }
 
-fn parse_cli_selectors(list: &[String], metas: &[&'static RuleMeta], flag: &str) -> Result<Vec<Selector>, CheckError> {
+fn parse_cli_selectors(
+    list: &[String],
+    metas: &[&'static RuleMeta],
+    flag: &str,
+) -> Result<Vec<Selector>, CheckError> {
     let mut out = Vec::new();
-    for item in list.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+    for item in list
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         match Selector::parse(item, metas) {
             Some(s) => out.push(s),
             None => {
                 let mut names: Vec<&str> = metas.iter().map(|m| m.id).collect();
                 names.extend(crate::diagnostic::Family::ALL.iter().map(|f| f.as_str()));
-                let hint = config::suggest(item, &names).map(|h| format!(" ({h})")).unwrap_or_default();
+                let hint = config::suggest(item, &names)
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
                 return Err(CheckError::Usage(format!(
                     "unknown rule or family `{item}` in {flag}{hint}; `stratalint rules` lists them"
                 )));
@@ -414,7 +500,9 @@ fn canonical_handlers(registered: &[&str], reexports: &FxHashMap<&str, &str>) ->
             } else {
                 // through a glob re-export: a::* → b means a::f is b::f
                 cur.rsplit_once("::").and_then(|(module, name)| {
-                    reexports.get(format!("{module}::*").as_str()).map(|t| format!("{t}::{name}"))
+                    reexports
+                        .get(format!("{module}::*").as_str())
+                        .map(|t| format!("{t}::{name}"))
                 })
             };
             match next {
@@ -443,7 +531,9 @@ pub struct ProjectCx<'a> {
 impl<'a> ProjectCx<'a> {
     /// This rule's facts of type `T`, with the file each came from.
     pub fn facts<T: 'static>(&self) -> impl Iterator<Item = (&'a T, &'a FileInfo)> + '_ {
-        self.facts.iter().filter_map(|(f, file)| f.downcast_ref::<T>().map(|t| (t, *file)))
+        self.facts
+            .iter()
+            .filter_map(|(f, file)| f.downcast_ref::<T>().map(|t| (t, *file)))
     }
 
     /// Is the function at this canonical path registered as a route handler?
@@ -502,7 +592,9 @@ fn check_file(
                     Loc::file_start(file.rel.clone()),
                     format!("stratalint failed while checking this file: {msg}"),
                 )
-                .with_help("this is a bug in stratalint; please report it with the file if you can")],
+                .with_help(
+                    "this is a bug in stratalint; please report it with the file if you can",
+                )],
                 checked: true,
                 ..FileResult::default()
             }
@@ -541,7 +633,11 @@ fn check_file_inner(
     let bytes = match std::fs::read(&file.abs) {
         Ok(b) => b,
         Err(e) => {
-            res.diags.push(engine_diag(&UNREADABLE_FILE, Loc::file_start(file.rel.clone()), format!("cannot read file: {e}")));
+            res.diags.push(engine_diag(
+                &UNREADABLE_FILE,
+                Loc::file_start(file.rel.clone()),
+                format!("cannot read file: {e}"),
+            ));
             return res;
         }
     };
@@ -550,7 +646,11 @@ fn check_file_inner(
     if file.kind != FileKind::Rust {
         let src = decoded.ok();
         if let Some(src) = &src {
-            let marker = if file.kind == FileKind::Python { "#" } else { "--" };
+            let marker = if file.kind == FileKind::Python {
+                "#"
+            } else {
+                "--"
+            };
             let (d, m) = suppress::scan_text(src, &file.rel, marker);
             res.directives = d;
             res.malformed = m;
@@ -577,12 +677,19 @@ fn check_file_inner(
     }
     let src = match decoded {
         Ok(s) => s,
-        Err(DecodeError::NotUtf8 { valid_up_to }) => {
-            let line = 1 + 0; // positions of undecodable text are approximate: point at the byte
-            let _ = line;
+        Err(DecodeError::NotUtf8 {
+            valid_up_to,
+            line,
+            column,
+        }) => {
             let mut loc = Loc::file_start(file.rel.clone());
             loc.start = valid_up_to;
             loc.end = valid_up_to + 1;
+            loc.start_pos = crate::diagnostic::Position { line, column };
+            loc.end_pos = crate::diagnostic::Position {
+                line,
+                column: column + 1,
+            };
             res.diags.push(
                 engine_diag(
                     &UNREADABLE_FILE,
@@ -594,7 +701,11 @@ fn check_file_inner(
             return res;
         }
         Err(DecodeError::TooLarge { len }) => {
-            res.diags.push(engine_diag(&FILE_TOO_LARGE, Loc::file_start(file.rel.clone()), format!("file is {len} bytes; it was not checked")));
+            res.diags.push(engine_diag(
+                &FILE_TOO_LARGE,
+                Loc::file_start(file.rel.clone()),
+                format!("file is {len} bytes; it was not checked"),
+            ));
             return res;
         }
     };
@@ -639,13 +750,26 @@ fn check_file_inner(
     let arena = typed_arena::Arena::new();
     let escape: Vec<String> = Vec::new();
     let out: FileOutput = {
-        let walker = Walker::new(file, project, config, &src, &rule_metas, &dispatch, &arena, &escape);
+        let walker = Walker::new(
+            file,
+            project,
+            config,
+            &src,
+            &rule_metas,
+            &dispatch,
+            &arena,
+            &escape,
+        );
         walker.walk_file(&ast)
     };
     drop(arena);
     drop(ast);
     res.diags.extend(out.diags);
-    res.facts = out.facts.into_iter().map(|(i, f)| (i + n_engine, f)).collect();
+    res.facts = out
+        .facts
+        .into_iter()
+        .map(|(i, f)| (i + n_engine, f))
+        .collect();
     res.handlers = out.handlers;
     res.reexports = out.reexports;
     res
@@ -670,8 +794,12 @@ pub fn parse_only(opts: &CheckOptions) -> Result<(usize, Duration), CheckError> 
             .par_iter()
             .filter(|f| f.kind == FileKind::Rust && f.size <= config.files.max_file_size)
             .map(|f| {
-                let Ok(bytes) = std::fs::read(&f.abs) else { return 0 };
-                let Ok(src) = SourceText::decode(bytes) else { return 0 };
+                let Ok(bytes) = std::fs::read(&f.abs) else {
+                    return 0;
+                };
+                let Ok(src) = SourceText::decode(bytes) else {
+                    return 0;
+                };
                 let ok = syn::parse_file(src.text()).is_ok();
                 #[cfg(not(fuzzing))]
                 proc_macro2::extra::invalidate_current_thread_spans();

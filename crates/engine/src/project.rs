@@ -125,12 +125,24 @@ impl Project {
         let idx = self.crates.iter().position(|c| c.name == crate_name)?;
         let mut best: Option<&FileInfo> = None;
         for f in &self.files {
-            if f.crate_idx != Some(idx) || f.kind != FileKind::Rust || f.target == Some(TargetKind::Bin) && !f.module.is_empty() && best.is_some() {
+            if f.crate_idx != Some(idx)
+                || f.kind != FileKind::Rust
+                || f.target == Some(TargetKind::Bin) && !f.module.is_empty() && best.is_some()
+            {
                 continue;
             }
             let m = f.module.as_str();
-            let prefix = m.is_empty() || module == m || (module.starts_with(m) && module[m.len()..].starts_with("::"));
-            if prefix && best.is_none_or(|b| b.module.len() < m.len() || (b.module.len() == m.len() && b.target != Some(TargetKind::Lib) && f.target == Some(TargetKind::Lib))) {
+            let prefix = m.is_empty()
+                || module == m
+                || (module.starts_with(m) && module[m.len()..].starts_with("::"));
+            if prefix
+                && best.is_none_or(|b| {
+                    b.module.len() < m.len()
+                        || (b.module.len() == m.len()
+                            && b.target != Some(TargetKind::Lib)
+                            && f.target == Some(TargetKind::Lib))
+                })
+            {
                 best = Some(f);
             }
         }
@@ -182,7 +194,11 @@ fn workspace_contains(manifest: &str, ws_dir: &Path, member: &Path) -> bool {
     let globs = |key: &str| -> Vec<String> {
         ws.get(key)
             .and_then(|m| m.as_array())
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let matches = |list: &[String]| {
@@ -204,14 +220,20 @@ pub fn discover(root: &Path, report: &[PathBuf], config: &Config, force_exclude:
     for p in report {
         if p.is_dir() && p != &root && p.starts_with(&root) {
             let seen: FxHashSet<PathBuf> = walked.iter().map(|w| w.0.clone()).collect();
-            walked.extend(walk(&root, p, config, false).into_iter().filter(|w| !seen.contains(&w.0)));
+            walked.extend(
+                walk(&root, p, config, false)
+                    .into_iter()
+                    .filter(|w| !seen.contains(&w.0)),
+            );
         }
     }
     // files named explicitly are checked even when excluded or not included (unless
     // --force-exclude), as ruff does; symlinks out of the root are never followed
     for p in report {
         if p.is_file() && !walked.iter().any(|w| &w.0 == p) {
-            let Ok(canon) = p.canonicalize() else { continue };
+            let Ok(canon) = p.canonicalize() else {
+                continue;
+            };
             if !canon.starts_with(&root) {
                 continue;
             }
@@ -226,7 +248,12 @@ pub fn discover(root: &Path, report: &[PathBuf], config: &Config, force_exclude:
     walked.sort_by(|a, b| a.1.cmp(&b.1));
 
     let mut problems = Vec::new();
-    let manifests: Vec<&(PathBuf, String, u64)> = walked.iter().filter(|w| w.1.ends_with("Cargo.toml") && (w.1 == "Cargo.toml" || w.1.ends_with("/Cargo.toml"))).collect();
+    let manifests: Vec<&(PathBuf, String, u64)> = walked
+        .iter()
+        .filter(|w| {
+            w.1.ends_with("Cargo.toml") && (w.1 == "Cargo.toml" || w.1.ends_with("/Cargo.toml"))
+        })
+        .collect();
     let ws_deps = workspace_dependencies(&root);
     let mut crates: Vec<CrateInfo> = manifests
         .iter()
@@ -240,7 +267,10 @@ pub fn discover(root: &Path, report: &[PathBuf], config: &Config, force_exclude:
         .collect();
     crates.sort_by(|a, b| a.dir.cmp(&b.dir));
 
-    let rust_files: Vec<&(PathBuf, String, u64)> = walked.iter().filter(|w| FileKind::of(&w.1) == FileKind::Rust).collect();
+    let rust_files: Vec<&(PathBuf, String, u64)> = walked
+        .iter()
+        .filter(|w| FileKind::of(&w.1) == FileKind::Rust)
+        .collect();
     let crate_of = |rel: &str| -> Option<usize> {
         crates
             .iter()
@@ -296,18 +326,25 @@ pub fn discover(root: &Path, report: &[PathBuf], config: &Config, force_exclude:
                         }
                     }
                 }
-                placed.insert(file, Placed { module, target: *target, cfg_test });
+                placed.insert(
+                    file,
+                    Placed {
+                        module,
+                        target: *target,
+                        cfg_test,
+                    },
+                );
             }
         }
     }
 
-    let report_rel: Vec<String> = report
-        .iter()
-        .map(|p| rel_path(&root, p))
-        .collect();
+    let report_rel: Vec<String> = report.iter().map(|p| rel_path(&root, p)).collect();
     let files: Vec<FileInfo> = walked
         .into_iter()
-        .filter(|w| !(w.1.ends_with("Cargo.toml") && FileKind::of(&w.1) == FileKind::Other) || config.files.include.is_match(&w.1))
+        .filter(|w| {
+            !(w.1.ends_with("Cargo.toml") && FileKind::of(&w.1) == FileKind::Other)
+                || config.files.include.is_match(&w.1)
+        })
         .map(|(abs, rel, size)| {
             let kind = FileKind::of(&rel);
             let crate_idx = crate_of(&rel);
@@ -321,12 +358,22 @@ pub fn discover(root: &Path, report: &[PathBuf], config: &Config, force_exclude:
                 ),
             };
             let is_test = cfg_test
-                || matches!(target, Some(TargetKind::Test | TargetKind::Bench | TargetKind::Example | TargetKind::Build))
+                || matches!(
+                    target,
+                    Some(
+                        TargetKind::Test
+                            | TargetKind::Bench
+                            | TargetKind::Example
+                            | TargetKind::Build
+                    )
+                )
                 || config.files.tests.is_match(&rel);
             let crate_name = crate_idx.map(|i| crates[i].name.as_str());
             let layer = config.layers.layer_of(&rel, &module, crate_name);
             let role = layer.and_then(|l| config.layers.role(l));
-            let report = report_rel.iter().any(|r| r.is_empty() || *r == rel || rel.starts_with(&format!("{r}/")));
+            let report = report_rel
+                .iter()
+                .any(|r| r.is_empty() || *r == rel || rel.starts_with(&format!("{r}/")));
             FileInfo {
                 abs,
                 rel: Arc::from(rel),
@@ -359,17 +406,36 @@ pub fn rel_path(root: &Path, p: &Path) -> String {
 }
 
 /// The file a `mod` declaration in `parent` points at.
-fn child_file(parent: &str, parent_is_root: bool, d: &ModDecl, existing: &FxHashSet<&str>) -> Option<String> {
+fn child_file(
+    parent: &str,
+    parent_is_root: bool,
+    d: &ModDecl,
+    existing: &FxHashSet<&str>,
+) -> Option<String> {
     let (dir, stem) = match parent.rsplit_once('/') {
         Some((dir, file)) => (dir.to_string(), file.trim_end_matches(".rs").to_string()),
         None => (String::new(), parent.trim_end_matches(".rs").to_string()),
     };
-    let join = |a: &str, b: &str| if a.is_empty() { b.to_string() } else { format!("{a}/{b}") };
+    let join = |a: &str, b: &str| {
+        if a.is_empty() {
+            b.to_string()
+        } else {
+            format!("{a}/{b}")
+        }
+    };
     if let Some(p) = &d.path_attr {
-        let base = if d.inline_parents.is_empty() { dir.clone() } else { join(&dir, &d.inline_parents.join("/")) };
+        let base = if d.inline_parents.is_empty() {
+            dir.clone()
+        } else {
+            join(&dir, &d.inline_parents.join("/"))
+        };
         return Some(normalize(&join(&base, p)));
     }
-    let mut base = if parent_is_root || stem == "mod" { dir } else { join(&dir, &stem) };
+    let mut base = if parent_is_root || stem == "mod" {
+        dir
+    } else {
+        join(&dir, &stem)
+    };
     for p in &d.inline_parents {
         base = join(&base, p);
     }
@@ -399,7 +465,10 @@ fn normalize(p: &str) -> String {
 pub fn module_from_location(rel: &str, crate_dir: Option<&str>) -> String {
     let mut path = rel;
     if let Some(dir) = crate_dir.filter(|d| !d.is_empty()) {
-        path = path.strip_prefix(dir).map(|p| p.trim_start_matches('/')).unwrap_or(path);
+        path = path
+            .strip_prefix(dir)
+            .map(|p| p.trim_start_matches('/'))
+            .unwrap_or(path);
     }
     let path = match path.rfind("src/") {
         Some(i) if i == 0 || path.as_bytes()[i - 1] == b'/' => &path[i + 4..],
@@ -427,7 +496,9 @@ fn walk(root: &Path, start: &Path, config: &Config, parents: bool) -> Vec<(PathB
         .require_git(false)
         .hidden(true)
         .filter_entry(|e| {
-            let Some(ft) = e.file_type() else { return false };
+            let Some(ft) = e.file_type() else {
+                return false;
+            };
             if ft.is_dir() {
                 let name = e.file_name();
                 if name == ".stratalint_cache" || name == ".git" || name == "node_modules" {
@@ -449,8 +520,12 @@ fn walk(root: &Path, start: &Path, config: &Config, parents: bool) -> Vec<(PathB
     builder.build_parallel().run(|| {
         let out = &out;
         Box::new(move |entry| {
-            let Ok(entry) = entry else { return ignore::WalkState::Continue };
-            let Some(ft) = entry.file_type() else { return ignore::WalkState::Continue };
+            let Ok(entry) = entry else {
+                return ignore::WalkState::Continue;
+            };
+            let Some(ft) = entry.file_type() else {
+                return ignore::WalkState::Continue;
+            };
             // symlinks are never followed, so never read: a link out of the tree stays out
             if !ft.is_file() {
                 return ignore::WalkState::Continue;
@@ -464,7 +539,9 @@ fn walk(root: &Path, start: &Path, config: &Config, parents: bool) -> Vec<(PathB
                 return ignore::WalkState::Continue;
             }
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            out.lock().unwrap_or_else(|e| e.into_inner()).push((entry.into_path(), rel, size));
+            out.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((entry.into_path(), rel, size));
             ignore::WalkState::Continue
         })
     });
@@ -474,9 +551,17 @@ fn walk(root: &Path, start: &Path, config: &Config, parents: bool) -> Vec<(PathB
 /// `[workspace.dependencies]` of the root manifest: name → package, for `workspace = true` deps.
 fn workspace_dependencies(root: &Path) -> FxHashMap<String, String> {
     let mut out = FxHashMap::default();
-    let Ok(text) = std::fs::read_to_string(root.join("Cargo.toml")) else { return out };
-    let Ok(doc) = toml::from_str::<toml::Table>(&text) else { return out };
-    if let Some(deps) = doc.get("workspace").and_then(|w| w.get("dependencies")).and_then(|d| d.as_table()) {
+    let Ok(text) = std::fs::read_to_string(root.join("Cargo.toml")) else {
+        return out;
+    };
+    let Ok(doc) = toml::from_str::<toml::Table>(&text) else {
+        return out;
+    };
+    if let Some(deps) = doc
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(|d| d.as_table())
+    {
         for (k, v) in deps {
             let package = v.get("package").and_then(|p| p.as_str()).unwrap_or(k);
             out.insert(k.clone(), package.replace('-', "_"));
@@ -511,12 +596,14 @@ fn read_manifest(
     };
     let doc = doc.get_ref();
     let get = |t: &DeTable<'_>, k: &str| -> Option<DeValue<'static>> {
-        t.iter().find(|(key, _)| key.get_ref().as_ref() == k).map(|(_, v)| {
-            let mut v = v.get_ref().clone();
-            v.make_owned();
-            // SAFETY-free lifetime extension: make_owned leaves no borrow, rebuild as 'static
-            devalue_static(v)
-        })
+        t.iter()
+            .find(|(key, _)| key.get_ref().as_ref() == k)
+            .map(|(_, v)| {
+                let mut v = v.get_ref().clone();
+                v.make_owned();
+                // SAFETY-free lifetime extension: make_owned leaves no borrow, rebuild as 'static
+                devalue_static(v)
+            })
     };
     let Some(DeValue::Table(package)) = get(doc, "package") else {
         return Ok(None);
@@ -525,11 +612,18 @@ fn read_manifest(
         Some(DeValue::String(s)) => s.to_string(),
         _ => return Ok(None),
     };
-    let dir = rel.trim_end_matches("Cargo.toml").trim_end_matches('/').to_string();
+    let dir = rel
+        .trim_end_matches("Cargo.toml")
+        .trim_end_matches('/')
+        .to_string();
     let dir_abs = abs.parent().unwrap_or(root).to_path_buf();
     let join = |p: &str| -> String {
         let p = p.trim_start_matches("./");
-        if dir.is_empty() { p.to_string() } else { format!("{dir}/{p}") }
+        if dir.is_empty() {
+            p.to_string()
+        } else {
+            format!("{dir}/{p}")
+        }
     };
     let mut name = package_name.replace('-', "_");
     let mut roots: Vec<(String, TargetKind)> = Vec::new();
@@ -549,7 +643,9 @@ fn read_manifest(
     };
     match lib_path {
         Some(p) => roots.push((join(&p), TargetKind::Lib)),
-        None if dir_abs.join("src/lib.rs").is_file() => roots.push((join("src/lib.rs"), TargetKind::Lib)),
+        None if dir_abs.join("src/lib.rs").is_file() => {
+            roots.push((join("src/lib.rs"), TargetKind::Lib))
+        }
         None => {}
     }
     // [[bin]] and the auto-discovered targets
@@ -558,7 +654,9 @@ fn read_manifest(
             if let DeValue::Table(t) = b.get_ref() {
                 match (get(t, "path"), get(t, "name")) {
                     (Some(DeValue::String(p)), _) => roots.push((join(&p), TargetKind::Bin)),
-                    (_, Some(DeValue::String(n))) => roots.push((join(&format!("src/bin/{n}.rs")), TargetKind::Bin)),
+                    (_, Some(DeValue::String(n))) => {
+                        roots.push((join(&format!("src/bin/{n}.rs")), TargetKind::Bin))
+                    }
                     _ => {}
                 }
             }
@@ -624,17 +722,27 @@ fn read_manifest(
         }
     }
     for (table, kind) in dep_tables {
-        let DeValue::Table(t) = table.get_ref() else { continue };
+        let DeValue::Table(t) = table.get_ref() else {
+            continue;
+        };
         for (key, value) in t.iter() {
             let key_name: &str = key.get_ref();
             let code_name = key_name.replace('-', "_");
             let package = match value.get_ref() {
                 DeValue::Table(spec) => {
-                    let explicit = spec.iter().find(|(k, _)| k.get_ref().as_ref() == "package").and_then(|(_, v)| v.get_ref().as_str().map(str::to_string));
-                    let is_ws = spec.iter().any(|(k, v)| k.get_ref().as_ref() == "workspace" && v.get_ref().as_bool() == Some(true));
+                    let explicit = spec
+                        .iter()
+                        .find(|(k, _)| k.get_ref().as_ref() == "package")
+                        .and_then(|(_, v)| v.get_ref().as_str().map(str::to_string));
+                    let is_ws = spec.iter().any(|(k, v)| {
+                        k.get_ref().as_ref() == "workspace" && v.get_ref().as_bool() == Some(true)
+                    });
                     match explicit {
                         Some(p) => p.replace('-', "_"),
-                        None if is_ws => ws_deps.get(key_name).cloned().unwrap_or_else(|| code_name.clone()),
+                        None if is_ws => ws_deps
+                            .get(key_name)
+                            .cloned()
+                            .unwrap_or_else(|| code_name.clone()),
                         None => code_name.clone(),
                     }
                 }
@@ -711,19 +819,47 @@ mod tests {
 
     #[test]
     fn module_paths_from_location() {
-        assert_eq!(module_from_location("src/api/v1/users.rs", Some("")), "api::v1::users");
-        assert_eq!(module_from_location("crates/app/src/api/mod.rs", Some("crates/app")), "api");
+        assert_eq!(
+            module_from_location("src/api/v1/users.rs", Some("")),
+            "api::v1::users"
+        );
+        assert_eq!(
+            module_from_location("crates/app/src/api/mod.rs", Some("crates/app")),
+            "api"
+        );
         assert_eq!(module_from_location("src/lib.rs", Some("")), "");
-        assert_eq!(module_from_location("tokio/src/fs/read.rs", None), "fs::read");
+        assert_eq!(
+            module_from_location("tokio/src/fs/read.rs", None),
+            "fs::read"
+        );
     }
 
     #[test]
     fn child_files() {
-        let existing: FxHashSet<&str> = ["src/api.rs", "src/api/v1/mod.rs", "src/gen/m.rs"].into_iter().collect();
-        let d = |name: &str| ModDecl { name: name.into(), path_attr: None, inline_parents: vec![], cfg_test: false };
-        assert_eq!(child_file("src/lib.rs", true, &d("api"), &existing).as_deref(), Some("src/api.rs"));
-        assert_eq!(child_file("src/api.rs", false, &d("v1"), &existing).as_deref(), Some("src/api/v1/mod.rs"));
-        let with_path = ModDecl { path_attr: Some("gen/m.rs".into()), ..d("models") };
-        assert_eq!(child_file("src/lib.rs", true, &with_path, &existing).as_deref(), Some("src/gen/m.rs"));
+        let existing: FxHashSet<&str> = ["src/api.rs", "src/api/v1/mod.rs", "src/gen/m.rs"]
+            .into_iter()
+            .collect();
+        let d = |name: &str| ModDecl {
+            name: name.into(),
+            path_attr: None,
+            inline_parents: vec![],
+            cfg_test: false,
+        };
+        assert_eq!(
+            child_file("src/lib.rs", true, &d("api"), &existing).as_deref(),
+            Some("src/api.rs")
+        );
+        assert_eq!(
+            child_file("src/api.rs", false, &d("v1"), &existing).as_deref(),
+            Some("src/api/v1/mod.rs")
+        );
+        let with_path = ModDecl {
+            path_attr: Some("gen/m.rs".into()),
+            ..d("models")
+        };
+        assert_eq!(
+            child_file("src/lib.rs", true, &with_path, &existing).as_deref(),
+            Some("src/gen/m.rs")
+        );
     }
 }

@@ -60,7 +60,11 @@ impl RuleMeta {
 
     /// The page without its front matter.
     pub fn body(&self) -> &'static str {
-        match self.doc.strip_prefix("---\n").and_then(|b| b.find("\n---\n").map(|e| &b[e + 5..])) {
+        match self
+            .doc
+            .strip_prefix("---\n")
+            .and_then(|b| b.find("\n---\n").map(|e| &b[e + 5..]))
+        {
             Some(body) => body.trim_start(),
             None => self.doc,
         }
@@ -184,6 +188,10 @@ pub type Fact = Box<dyn Any + Send + Sync>;
 
 /// Collect-time helper: `diag` builds a diagnostic stamped with the rule's id, family and
 /// severity.
-pub fn new_diag(meta: &'static RuleMeta, loc: crate::diagnostic::Loc, message: impl Into<String>) -> Diagnostic {
+pub fn new_diag(
+    meta: &'static RuleMeta,
+    loc: crate::diagnostic::Loc,
+    message: impl Into<String>,
+) -> Diagnostic {
     Diagnostic::new(meta.id, meta.family, meta.severity, loc, message)
 }

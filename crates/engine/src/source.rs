@@ -13,8 +13,15 @@ pub struct SourceText {
 /// Why a file could not be turned into text.
 #[derive(Debug)]
 pub enum DecodeError {
-    NotUtf8 { valid_up_to: usize },
-    TooLarge { len: usize },
+    /// The first invalid byte: its offset, and its 1-based line and column (chars before it).
+    NotUtf8 {
+        valid_up_to: usize,
+        line: u32,
+        column: u32,
+    },
+    TooLarge {
+        len: usize,
+    },
 }
 
 impl SourceText {
@@ -23,8 +30,20 @@ impl SourceText {
         if bytes.len() >= u32::MAX as usize {
             return Err(DecodeError::TooLarge { len: bytes.len() });
         }
-        let text = String::from_utf8(bytes).map_err(|e| DecodeError::NotUtf8 {
-            valid_up_to: e.utf8_error().valid_up_to(),
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid_up_to = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line_start = memchr::memrchr(b'\n', &bytes[..valid_up_to]).map_or(0, |i| i + 1);
+            let line = memchr::memchr_iter(b'\n', &bytes[..valid_up_to]).count() as u32 + 1;
+            // the prefix before the first invalid byte is valid UTF-8
+            let column = std::str::from_utf8(&bytes[line_start..valid_up_to])
+                .map_or(0, |s| s.chars().count()) as u32
+                + 1;
+            DecodeError::NotUtf8 {
+                valid_up_to,
+                line,
+                column,
+            }
         })?;
         Ok(SourceText::new(text))
     }
@@ -149,7 +168,11 @@ mod tests {
     fn non_utf8_is_an_error_not_a_panic() {
         assert!(matches!(
             SourceText::decode(vec![b'f', b'n', 0xff, 0xfe]),
-            Err(DecodeError::NotUtf8 { valid_up_to: 2 })
+            Err(DecodeError::NotUtf8 {
+                valid_up_to: 2,
+                line: 1,
+                column: 3
+            })
         ));
     }
 }

@@ -55,7 +55,11 @@ pub fn scan_rust(src: &SourceText, file: &Arc<str>) -> (Vec<Directive>, Vec<Malf
 }
 
 /// Directives in a SQL (`--`) or Python (`#`) file.
-pub fn scan_text(src: &SourceText, file: &Arc<str>, marker: &str) -> (Vec<Directive>, Vec<Malformed>) {
+pub fn scan_text(
+    src: &SourceText,
+    file: &Arc<str>,
+    marker: &str,
+) -> (Vec<Directive>, Vec<Malformed>) {
     let text = src.text();
     if memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_none() {
         return (Vec::new(), Vec::new());
@@ -72,7 +76,9 @@ pub fn scan_text(src: &SourceText, file: &Arc<str>, marker: &str) -> (Vec<Direct
         }
     }
     let marker = marker.to_string();
-    parse_comments(src, file, comments.into_iter(), move |l: &str| l.trim_start().starts_with(marker.as_str()))
+    parse_comments(src, file, comments.into_iter(), move |l: &str| {
+        l.trim_start().starts_with(marker.as_str())
+    })
 }
 
 fn is_rust_comment_line(l: &str) -> bool {
@@ -99,7 +105,9 @@ fn parse_comments<'t>(
         snippet_hash: normalized_hash(&text[start..end]),
     };
     for (start, comment) in comments {
-        let Some(rel) = comment.find(MARKER) else { continue };
+        let Some(rel) = comment.find(MARKER) else {
+            continue;
+        };
         let body_start = start + rel + MARKER.len();
         let end = start + comment.trim_end_matches("*/").trim_end().len();
         let body = &text[body_start..end.max(body_start)];
@@ -119,9 +127,16 @@ fn parse_comments<'t>(
             });
             continue;
         };
-        let kw_len = if file_level { "allow-file".len() } else { "allow".len() };
+        let kw_len = if file_level {
+            "allow-file".len()
+        } else {
+            "allow".len()
+        };
         let after_start = body_start + kw_len;
-        let Some(open) = after_kw.find('(').filter(|&i| after_kw[..i].trim().is_empty()) else {
+        let Some(open) = after_kw
+            .find('(')
+            .filter(|&i| after_kw[..i].trim().is_empty())
+        else {
             bad.push(Malformed {
                 loc: loc(start, end),
                 message: "a suppression lists the rules it allows: `allow(rule-id, …)`".into(),

@@ -21,8 +21,8 @@ use crate::semantic::names::QualifiedName;
 use crate::semantic::resolve::{Resolver, UseBinding};
 use crate::semantic::scope::{is_cfg_test, is_test_attr, FnInfo, Frame, Frames, HandlerStatus};
 use crate::semantic::values::{
-    first_generic_arg, pattern_bindings, strip_reference, LocalVar, Locals, StrOrigin, TRANSPARENT_WRAPPERS,
-    VALUE_PRESERVING_METHODS,
+    first_generic_arg, pattern_bindings, strip_reference, LocalVar, Locals, StrOrigin,
+    TRANSPARENT_WRAPPERS, VALUE_PRESERVING_METHODS,
 };
 use crate::source::SourceText;
 
@@ -81,7 +81,9 @@ impl MethodCall<'_> {
     /// From the method name to the end of the call (`.execute(&pool)`), for pointing at it.
     pub fn method_span(&self) -> Span {
         let start = self.expr.method.span();
-        start.join(self.expr.paren_token.span.close()).unwrap_or(start)
+        start
+            .join(self.expr.paren_token.span.close())
+            .unwrap_or(start)
     }
 
     pub fn span(&self) -> Span {
@@ -99,7 +101,12 @@ pub struct MacroCall<'ast> {
 impl MacroCall<'_> {
     /// The macro's name (last path segment).
     pub fn name(&self) -> String {
-        self.mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
+        self.mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default()
     }
 
     pub fn span(&self) -> Span {
@@ -252,7 +259,12 @@ impl<'a, 'ast> Cx<'a, 'ast> {
                 let q = p.qself.as_ref()?;
                 if q.position > 0 {
                     let mut trait_path = p.path.clone();
-                    let rest: Vec<_> = trait_path.segments.iter().skip(q.position).cloned().collect();
+                    let rest: Vec<_> = trait_path
+                        .segments
+                        .iter()
+                        .skip(q.position)
+                        .cloned()
+                        .collect();
                     while trait_path.segments.len() > q.position {
                         trait_path.segments.pop();
                     }
@@ -284,7 +296,10 @@ impl<'a, 'ast> Cx<'a, 'ast> {
     pub fn resolve_type(&self, ty: &Type) -> Option<QualifiedName> {
         match strip_reference(ty) {
             Type::Path(p) => {
-                if p.qself.is_none() && p.path.segments.len() == 1 && p.path.segments[0].ident == "Self" {
+                if p.qself.is_none()
+                    && p.path.segments.len() == 1
+                    && p.path.segments[0].ident == "Self"
+                {
                     return self.resolver.self_type().cloned();
                 }
                 self.resolver.resolve(&p.path)
@@ -363,7 +378,8 @@ impl<'a, 'ast> Cx<'a, 'ast> {
 
     /// Is the current function certainly a request handler?
     pub fn in_handler(&self) -> bool {
-        self.current_fn().is_some_and(|f| f.handler == HandlerStatus::Yes)
+        self.current_fn()
+            .is_some_and(|f| f.handler == HandlerStatus::Yes)
     }
 
     /// Is `e` the operand of `.await`?
@@ -386,7 +402,12 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             Expr::Reference(r) => self.local_of(&r.expr),
             Expr::Paren(p) => self.local_of(&p.expr),
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.local_of(&u.expr),
-            Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "as_str" | "as_ref" | "clone" | "borrow") => {
+            Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "as_str" | "as_ref" | "clone" | "borrow"
+                ) =>
+            {
                 self.local_of(&m.receiver)
             }
             _ => None,
@@ -406,11 +427,18 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             }
             Expr::Field(f) => {
                 let base = self.expr_type(&f.base)?;
-                let syn::Member::Named(name) = &f.member else { return None };
+                let syn::Member::Named(name) = &f.member else {
+                    return None;
+                };
                 let fields = self.fields.get(base.as_str())?;
-                fields.iter().find(|(n, _)| name == n).and_then(|(_, t)| t.clone())
+                fields
+                    .iter()
+                    .find(|(n, _)| name == n)
+                    .and_then(|(_, t)| t.clone())
             }
-            Expr::MethodCall(m) if VALUE_PRESERVING_METHODS.contains(&m.method.to_string().as_str()) => {
+            Expr::MethodCall(m)
+                if VALUE_PRESERVING_METHODS.contains(&m.method.to_string().as_str()) =>
+            {
                 self.expr_type(&m.receiver)
             }
             Expr::Call(c) => {
@@ -458,9 +486,9 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         match e {
             Expr::Lit(_) => StrOrigin::Static,
             Expr::Macro(m) => self.macro_origin(&m.mac),
-            Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
-                self.str_origin(&b.left).combine(self.str_origin(&b.right), b.span())
-            }
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => self
+                .str_origin(&b.left)
+                .combine(self.str_origin(&b.right), b.span()),
             Expr::Reference(r) => self.str_origin(&r.expr),
             Expr::Paren(p) => self.str_origin(&p.expr),
             Expr::Group(g) => self.str_origin(&g.expr),
@@ -469,8 +497,20 @@ impl<'a, 'ast> Cx<'a, 'ast> {
                 let name = m.method.to_string();
                 if matches!(
                     name.as_str(),
-                    "to_string" | "to_owned" | "into" | "as_str" | "clone" | "as_ref" | "borrow" | "trim" | "trim_end"
-                        | "trim_start" | "to_lowercase" | "to_uppercase" | "as_bytes" | "into_boxed_str"
+                    "to_string"
+                        | "to_owned"
+                        | "into"
+                        | "as_str"
+                        | "clone"
+                        | "as_ref"
+                        | "borrow"
+                        | "trim"
+                        | "trim_end"
+                        | "trim_start"
+                        | "to_lowercase"
+                        | "to_uppercase"
+                        | "as_bytes"
+                        | "into_boxed_str"
                 ) {
                     self.str_origin(&m.receiver)
                 } else {
@@ -478,13 +518,28 @@ impl<'a, 'ast> Cx<'a, 'ast> {
                 }
             }
             Expr::Call(c) if c.args.len() == 1 => match self.resolve_expr(&c.func) {
-                Some(q) if q.is_any(&["std::string::String::from", "std::string::ToString::to_string", "std::borrow::Cow::from", "std::convert::From::from", "std::convert::Into::into", "std::borrow::Cow::Borrowed", "std::borrow::Cow::Owned"]) => {
+                Some(q)
+                    if q.is_any(&[
+                        "std::string::String::from",
+                        "std::string::ToString::to_string",
+                        "std::borrow::Cow::from",
+                        "std::convert::From::from",
+                        "std::convert::Into::into",
+                        "std::borrow::Cow::Borrowed",
+                        "std::borrow::Cow::Owned",
+                    ]) =>
+                {
                     self.str_origin(&c.args[0])
                 }
                 _ => StrOrigin::Opaque,
             },
             Expr::Path(p) if p.qself.is_none() => {
-                let last = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let last = p
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
                 if p.path.segments.len() == 1 {
                     if let Some(v) = self.locals.get(&last) {
                         return v.origin;
@@ -497,7 +552,9 @@ impl<'a, 'ast> Cx<'a, 'ast> {
                 }
             }
             Expr::If(i) => {
-                let then = block_value(&i.then_branch).map(|e| self.str_origin(e)).unwrap_or(StrOrigin::Opaque);
+                let then = block_value(&i.then_branch)
+                    .map(|e| self.str_origin(e))
+                    .unwrap_or(StrOrigin::Opaque);
                 let other = match &i.else_branch {
                     Some((_, e)) => self.str_origin(e),
                     None => StrOrigin::Opaque,
@@ -505,13 +562,20 @@ impl<'a, 'ast> Cx<'a, 'ast> {
                 merge_branches([then, other])
             }
             Expr::Match(m) => merge_branches(m.arms.iter().map(|a| self.str_origin(&a.body))),
-            Expr::Block(b) => block_value(&b.block).map(|e| self.str_origin(e)).unwrap_or(StrOrigin::Opaque),
+            Expr::Block(b) => block_value(&b.block)
+                .map(|e| self.str_origin(e))
+                .unwrap_or(StrOrigin::Opaque),
             _ => StrOrigin::Opaque,
         }
     }
 
     fn macro_origin(&self, mac: &syn::Macro) -> StrOrigin {
-        let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
         match name.as_str() {
             "concat" | "stringify" | "include_str" | "env" => StrOrigin::Static,
             "format" | "format_args" => {
@@ -524,9 +588,14 @@ impl<'a, 'ast> Cx<'a, 'ast> {
 
     /// The origin of a `format!`'s result: static only when every argument and inline capture is.
     pub fn format_origin(&self, exprs: &[Expr], at: Span) -> StrOrigin {
-        let Some((first, rest)) = exprs.split_first() else { return StrOrigin::Static };
+        let Some((first, rest)) = exprs.split_first() else {
+            return StrOrigin::Static;
+        };
         let mut origin = match first {
-            Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => {
                 let fmt = s.value();
                 let mut o = StrOrigin::Static;
                 for name in inline_captures(&fmt) {
@@ -635,7 +704,13 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         self.item_key = Arc::from(self.item_path.join("::"));
     }
 
-    fn bind_pattern(&mut self, pat: &'ast Pat, ty: Option<&'ast Type>, init: Option<&'ast Expr>, is_param: bool) {
+    fn bind_pattern(
+        &mut self,
+        pat: &'ast Pat,
+        ty: Option<&'ast Type>,
+        init: Option<&'ast Expr>,
+        is_param: bool,
+    ) {
         let mut binds = Vec::new();
         pattern_bindings(pat, ty, &mut binds);
         let single = binds.len() == 1 && matches!(pat, Pat::Ident(_) | Pat::Type(_));
@@ -667,7 +742,12 @@ impl<'a, 'ast> Cx<'a, 'ast> {
                 let fields = s
                     .fields
                     .iter()
-                    .filter_map(|f| Some((f.ident.as_ref()?.to_string(), self.resolve_type_peeled(&f.ty))))
+                    .filter_map(|f| {
+                        Some((
+                            f.ident.as_ref()?.to_string(),
+                            self.resolve_type_peeled(&f.ty),
+                        ))
+                    })
                     .collect();
                 self.fields.insert(q.into_string(), fields);
             }
@@ -676,7 +756,11 @@ impl<'a, 'ast> Cx<'a, 'ast> {
 }
 
 fn is_const_name(name: &str) -> bool {
-    name.len() > 1 && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') && name.chars().any(|c| c.is_ascii_uppercase())
+    name.len() > 1
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && name.chars().any(|c| c.is_ascii_uppercase())
 }
 
 fn block_value(b: &syn::Block) -> Option<&Expr> {
@@ -734,7 +818,13 @@ pub const ESCAPE_HATCH_FNS: &[&str] = &[
 
 /// Method names whose closure argument runs off the executor: tokio `Handle::spawn_blocking`,
 /// deadpool `Object::interact`, rayon `ThreadPool::install`.
-pub const ESCAPE_HATCH_METHODS: &[&str] = &["spawn_blocking", "block_in_place", "interact", "install", "unblock"];
+pub const ESCAPE_HATCH_METHODS: &[&str] = &[
+    "spawn_blocking",
+    "block_in_place",
+    "interact",
+    "install",
+    "unblock",
+];
 
 // -------------------------------------------------------------------------------------------------
 
@@ -846,7 +936,12 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         let module: Vec<String> = if self.cx.info.module.is_empty() {
             Vec::new()
         } else {
-            self.cx.info.module.split("::").map(str::to_string).collect()
+            self.cx
+                .info
+                .module
+                .split("::")
+                .map(str::to_string)
+                .collect()
         };
         self.cx.resolver.push_module(module, &file.items);
         self.cx.collect_fields(&file.items);
@@ -910,7 +1005,12 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
                 self.cx.bind_pattern(&t.pat, Some(&t.ty), None, true);
             }
         }
-        let node = FnNode { sig, attrs, vis, block };
+        let node = FnNode {
+            sig,
+            attrs,
+            vis,
+            block,
+        };
         dispatch!(self, H_FN, |r, cx| r.check_fn(cx, &node));
         self.visit_signature(sig);
         self.visit_block(block);
@@ -934,9 +1034,16 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
 
     fn visit_macro_call(&mut self, mac: &'ast syn::Macro) {
         let path = self.cx.resolver.resolve_macro(&mac.path);
-        let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
         let crate_ = path.as_ref().map(|p| p.first().to_string());
-        let args: &'ast MacroArgs = self.arena.alloc(parse_macro_args(crate_.as_deref(), &name, &mac.tokens));
+        let args: &'ast MacroArgs =
+            self.arena
+                .alloc(parse_macro_args(crate_.as_deref(), &name, &mac.tokens));
         // rocket: routes![a, b]
         if name == "routes" {
             for e in args.exprs() {
@@ -1009,7 +1116,9 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
     }
 
     fn note_registration_method(&mut self, m: &'ast syn::ExprMethodCall, method: &str) {
-        let Some(Expr::Path(p)) = m.args.iter().last() else { return };
+        let Some(Expr::Path(p)) = m.args.iter().last() else {
+            return;
+        };
         let registers = match method {
             // actix: web::get().to(handler), route.to(handler)
             "to" => m.args.len() == 1,
@@ -1074,7 +1183,12 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 }
                 let test = imp.attrs.iter().any(is_cfg_test);
                 let name = match &*imp.self_ty {
-                    Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
+                    Type::Path(p) => p
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default(),
                     _ => "impl".to_string(),
                 };
                 self.cx.resolver.push_self_type(self_ty.clone());
@@ -1088,9 +1202,13 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 self.visit_type(&imp.self_ty);
                 for ii in &imp.items {
                     match ii {
-                        syn::ImplItem::Fn(f) => {
-                            self.walk_fn(&f.attrs, Some(&f.vis), &f.sig, &f.block, Some((self_ty.clone(), trait_.clone())))
-                        }
+                        syn::ImplItem::Fn(f) => self.walk_fn(
+                            &f.attrs,
+                            Some(&f.vis),
+                            &f.sig,
+                            &f.block,
+                            Some((self_ty.clone(), trait_.clone())),
+                        ),
                         syn::ImplItem::Const(c) => {
                             self.cx.frames.push(Frame::StaticInit);
                             self.visit_type(&c.ty);
@@ -1135,7 +1253,13 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 for ti in &t.items {
                     match ti {
                         syn::TraitItem::Fn(f) => match &f.default {
-                            Some(body) => self.walk_fn(&f.attrs, None, &f.sig, body, Some((Some(q.clone()), Some(q.clone())))),
+                            Some(body) => self.walk_fn(
+                                &f.attrs,
+                                None,
+                                &f.sig,
+                                body,
+                                Some((Some(q.clone()), Some(q.clone()))),
+                            ),
                             None => self.visit_signature(&f.sig),
                         },
                         other => syn::visit::visit_trait_item(self, other),
@@ -1151,10 +1275,15 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                     if is_pub {
                         let alias = match &binding.name {
                             Some(n) => self.cx.resolver.item_qname(n).into_string(),
-                            None if binding.is_glob => format!("{}::*", self.cx.resolver.module_qname()),
+                            None if binding.is_glob => {
+                                format!("{}::*", self.cx.resolver.module_qname())
+                            }
                             None => continue,
                         };
-                        self.cx.out.reexports.push((alias, binding.target.as_str().to_string()));
+                        self.cx
+                            .out
+                            .reexports
+                            .push((alias, binding.target.as_str().to_string()));
                     }
                     let leaf = UseLeaf { item: u, binding };
                     dispatch!(self, H_USE, |r, cx| r.check_use(cx, &leaf));
@@ -1224,7 +1353,8 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                     Pat::Type(t) => (&*t.pat, Some(&*t.ty)),
                     p => (p, None),
                 };
-                self.cx.bind_pattern(pat, ty, l.init.as_ref().map(|i| &*i.expr), false);
+                self.cx
+                    .bind_pattern(pat, ty, l.init.as_ref().map(|i| &*i.expr), false);
             }
             syn::Stmt::Macro(m) => self.visit_macro_call(&m.mac),
             syn::Stmt::Item(i) => self.visit_item(i),
@@ -1242,7 +1372,11 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                     self.note_registration_call(q, c);
                 }
                 let escape = path.as_ref().is_some_and(|q| self.is_escape_call(q));
-                let call = Call { expr: c, path, awaited };
+                let call = Call {
+                    expr: c,
+                    path,
+                    awaited,
+                };
                 dispatch!(self, H_CALL, |r, cx| r.check_call(cx, &call));
                 self.visit_expr(&c.func);
                 for arg in &c.args {
@@ -1252,15 +1386,26 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
             Expr::MethodCall(m) => {
                 let method = m.method.to_string();
                 self.note_registration_method(m, &method);
-                if matches!(method.as_str(), "push_str" | "insert_str" | "extend" | "write_str") {
+                if matches!(
+                    method.as_str(),
+                    "push_str" | "insert_str" | "extend" | "write_str"
+                ) {
                     if let Some(arg) = m.args.iter().last() {
                         let origin = self.cx.str_origin(arg);
                         self.note_string_growth(&m.receiver, origin, m.span());
                     }
                 }
                 let escape = ESCAPE_HATCH_METHODS.contains(&method.as_str())
-                    || (method == "spawn" && self.cx.chain_root_type(&m.receiver).is_some_and(|t| t.is("std::thread::Builder")));
-                let call = MethodCall { expr: m, method, awaited };
+                    || (method == "spawn"
+                        && self
+                            .cx
+                            .chain_root_type(&m.receiver)
+                            .is_some_and(|t| t.is("std::thread::Builder")));
+                let call = MethodCall {
+                    expr: m,
+                    method,
+                    awaited,
+                };
                 dispatch!(self, H_METHOD, |r, cx| r.check_method_call(cx, &call));
                 self.visit_expr(&m.receiver);
                 if let Some(t) = &m.turbofish {
@@ -1332,7 +1477,11 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 if let Expr::Path(p) = &*a.left {
                     if p.path.segments.len() == 1 {
                         let origin = self.cx.str_origin(&a.right);
-                        if let Some(v) = self.cx.locals.get_mut(&p.path.segments[0].ident.to_string()) {
+                        if let Some(v) = self
+                            .cx
+                            .locals
+                            .get_mut(&p.path.segments[0].ident.to_string())
+                        {
                             v.origin = origin;
                         }
                     }

@@ -11,7 +11,14 @@ macro_rules! meta {
             id: $id,
             family: stratalint_engine::Family::$family,
             severity: stratalint_engine::Severity::$severity,
-            doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/", $dir, "/", $id, ".md")),
+            doc: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../rules/",
+                $dir,
+                "/",
+                $id,
+                ".md"
+            )),
             default_enabled: true,
         }
     };

@@ -14,18 +14,63 @@ use super::values::strip_reference;
 
 /// Web frameworks whose attributes and extractors the engine knows.
 pub const WEB_CRATES: &[&str] = &[
-    "axum", "axum_extra", "axum_core", "actix_web", "rocket", "poem", "poem_openapi", "ntex", "salvo", "warp",
-    "axum_valid", "actix_web_validator", "axum_garde", "tower_http", "http",
+    "axum",
+    "axum_extra",
+    "axum_core",
+    "actix_web",
+    "rocket",
+    "poem",
+    "poem_openapi",
+    "ntex",
+    "salvo",
+    "warp",
+    "axum_valid",
+    "actix_web_validator",
+    "axum_garde",
+    "tower_http",
+    "http",
 ];
 
-const ROUTE_ATTRS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "options", "trace", "connect", "route", "routes", "handler", "oai"];
+const ROUTE_ATTRS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "options", "trace", "connect", "route",
+    "routes", "handler", "oai",
+];
 
 /// Extractor type names (last path segment) of the supported frameworks.
 pub const EXTRACTORS: &[&str] = &[
-    "Json", "Path", "Query", "Form", "State", "Extension", "Multipart", "Data", "HttpRequest", "TypedHeader",
-    "ConnectInfo", "Valid", "Garde", "ValidatedJson", "ValidatedForm", "ValidatedQuery", "WithRejection", "Bytes",
-    "HeaderMap", "Request", "RawQuery", "MatchedPath", "OriginalUri", "Host", "CookieJar", "PrivateCookieJar",
-    "SignedCookieJar", "Session", "Payload", "ReqData", "WebSocketUpgrade", "BearerAuth", "Authorization",
+    "Json",
+    "Path",
+    "Query",
+    "Form",
+    "State",
+    "Extension",
+    "Multipart",
+    "Data",
+    "HttpRequest",
+    "TypedHeader",
+    "ConnectInfo",
+    "Valid",
+    "Garde",
+    "ValidatedJson",
+    "ValidatedForm",
+    "ValidatedQuery",
+    "WithRejection",
+    "Bytes",
+    "HeaderMap",
+    "Request",
+    "RawQuery",
+    "MatchedPath",
+    "OriginalUri",
+    "Host",
+    "CookieJar",
+    "PrivateCookieJar",
+    "SignedCookieJar",
+    "Session",
+    "Payload",
+    "ReqData",
+    "WebSocketUpgrade",
+    "BearerAuth",
+    "Authorization",
 ];
 
 /// The route attribute on a function, if any: `#[get("/users")]`, `#[actix_web::post("/x")]`,
@@ -33,7 +78,9 @@ pub const EXTRACTORS: &[&str] = &[
 pub fn has_route_attr(attrs: &[syn::Attribute], resolver: &Resolver) -> bool {
     attrs.iter().any(|a| {
         let path = a.path();
-        let Some(last) = path.segments.last() else { return false };
+        let Some(last) = path.segments.last() else {
+            return false;
+        };
         let name = last.ident.to_string();
         if !ROUTE_ATTRS.contains(&name.as_str()) {
             return false;
@@ -41,20 +88,34 @@ pub fn has_route_attr(attrs: &[syn::Attribute], resolver: &Resolver) -> bool {
         match resolver.resolve(path) {
             Some(q) if q.in_crates(WEB_CRATES) => true,
             // unresolved `#[get("/x")]`: a route attribute if it takes a path literal
-            _ => a.meta.require_list().is_ok_and(|l| l.tokens.to_string().starts_with('"')),
+            _ => a
+                .meta
+                .require_list()
+                .is_ok_and(|l| l.tokens.to_string().starts_with('"')),
         }
     })
 }
 
 /// Is this type an extractor (`Json<T>`, `web::Data<T>`, `State<S>`, …)?
 pub fn is_extractor_type(ty: &syn::Type, resolver: &Resolver) -> bool {
-    let syn::Type::Path(tp) = strip_reference(ty) else { return false };
-    let Some(last) = tp.path.segments.last() else { return false };
+    let syn::Type::Path(tp) = strip_reference(ty) else {
+        return false;
+    };
+    let Some(last) = tp.path.segments.last() else {
+        return false;
+    };
     if !EXTRACTORS.contains(&last.ident.to_string().as_str()) {
         return false;
     }
     match resolver.resolve(&tp.path) {
-        Some(q) => q.in_crates(WEB_CRATES) || !q.first().chars().all(|c| c.is_ascii_lowercase() || c == '_') || q.first() == resolver.crate_name(),
+        Some(q) => {
+            q.in_crates(WEB_CRATES)
+                || !q
+                    .first()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_')
+                || q.first() == resolver.crate_name()
+        }
         None => true,
     }
 }
@@ -70,9 +131,28 @@ pub fn takes_extractor(sig: &syn::Signature, resolver: &Resolver) -> bool {
 /// Routing functions whose argument is a handler (`get(list_users)`), by canonical path.
 pub fn is_routing_fn(q: &QualifiedName) -> bool {
     let last = q.last();
-    let method = matches!(last, "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "trace" | "any" | "on" | "connect");
-    method && (q.starts_with("axum::routing") || q.starts_with("poem") || q.starts_with("axum") || q.starts_with("salvo"))
+    let method = matches!(
+        last,
+        "get"
+            | "post"
+            | "put"
+            | "patch"
+            | "delete"
+            | "head"
+            | "options"
+            | "trace"
+            | "any"
+            | "on"
+            | "connect"
+    );
+    method
+        && (q.starts_with("axum::routing")
+            || q.starts_with("poem")
+            || q.starts_with("axum")
+            || q.starts_with("salvo"))
 }
 
 /// Method names that chain more handlers onto a method router: `get(a).post(b)`.
-pub const ROUTER_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "options", "trace", "any", "on"];
+pub const ROUTER_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "options", "trace", "any", "on",
+];

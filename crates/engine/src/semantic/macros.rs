@@ -51,24 +51,69 @@ pub struct LogField {
 /// parsed, since a failed parse attempt costs more than the rest of the walk of a macro-heavy file.
 const EXPR_MACROS: &[&str] = &[
     // std
-    "format", "format_args", "print", "println", "eprint", "eprintln", "write", "writeln", "panic", "assert",
-    "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne", "dbg", "todo",
-    "unimplemented", "unreachable", "vec", "concat", "env", "option_env",
+    "format",
+    "format_args",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "dbg",
+    "todo",
+    "unimplemented",
+    "unreachable",
+    "vec",
+    "concat",
+    "env",
+    "option_env",
     // sqlx
-    "query", "query_as", "query_scalar", "query_unchecked", "query_as_unchecked", "query_scalar_unchecked",
-    "query_file", "query_file_as", "query_file_scalar", "migrate",
+    "query",
+    "query_as",
+    "query_scalar",
+    "query_unchecked",
+    "query_as_unchecked",
+    "query_scalar_unchecked",
+    "query_file",
+    "query_file_as",
+    "query_file_scalar",
+    "migrate",
     // tokio / futures
-    "join", "try_join", "pin",
+    "join",
+    "try_join",
+    "pin",
     // errors
-    "anyhow", "bail", "ensure", "eyre", "format_err",
+    "anyhow",
+    "bail",
+    "ensure",
+    "eyre",
+    "format_err",
 ];
 
 /// Is this macro name a `tracing`/`log` event or span?
 pub fn is_log_macro(crate_: Option<&str>, name: &str) -> bool {
     let log_name = matches!(
         name,
-        "trace" | "debug" | "info" | "warn" | "error" | "event" | "log" | "span" | "trace_span" | "debug_span"
-            | "info_span" | "warn_span" | "error_span"
+        "trace"
+            | "debug"
+            | "info"
+            | "warn"
+            | "error"
+            | "event"
+            | "log"
+            | "span"
+            | "trace_span"
+            | "debug_span"
+            | "info_span"
+            | "warn_span"
+            | "error_span"
     );
     log_name && matches!(crate_, Some("tracing" | "log" | "tracing_log") | None)
 }
@@ -280,16 +325,34 @@ mod tests {
 
     #[test]
     fn expression_macros_and_fallbacks() {
-        assert!(matches!(parse_macro_args(None, "format", &toks(r#""{} {}", a, b.c()"#)), MacroArgs::Exprs(v) if v.len() == 3));
-        assert!(matches!(parse_macro_args(None, "vec", &toks("0u8; 16")), MacroArgs::Exprs(v) if v.len() == 2));
-        assert!(matches!(parse_macro_args(Some("tokio"), "select", &toks("a = b => c")), MacroArgs::Opaque));
-        assert!(matches!(parse_macro_args(None, "weird", &toks("a => b")), MacroArgs::Opaque));
-        assert!(matches!(parse_macro_args(None, "my_dsl", &toks("a, b")), MacroArgs::Opaque));
-        assert!(matches!(parse_macro_args(Some("sqlx"), "query", &toks(r#""SELECT $1", id"#)), MacroArgs::Exprs(v) if v.len() == 2));
+        assert!(
+            matches!(parse_macro_args(None, "format", &toks(r#""{} {}", a, b.c()"#)), MacroArgs::Exprs(v) if v.len() == 3)
+        );
+        assert!(
+            matches!(parse_macro_args(None, "vec", &toks("0u8; 16")), MacroArgs::Exprs(v) if v.len() == 2)
+        );
+        assert!(matches!(
+            parse_macro_args(Some("tokio"), "select", &toks("a = b => c")),
+            MacroArgs::Opaque
+        ));
+        assert!(matches!(
+            parse_macro_args(None, "weird", &toks("a => b")),
+            MacroArgs::Opaque
+        ));
+        assert!(matches!(
+            parse_macro_args(None, "my_dsl", &toks("a, b")),
+            MacroArgs::Opaque
+        ));
+        assert!(
+            matches!(parse_macro_args(Some("sqlx"), "query", &toks(r#""SELECT $1", id"#)), MacroArgs::Exprs(v) if v.len() == 2)
+        );
     }
 
     #[test]
     fn captures() {
-        assert_eq!(inline_captures("{name} {0} {x:?} {{lit}} {} {self_}"), ["name", "x", "self_"]);
+        assert_eq!(
+            inline_captures("{name} {0} {x:?} {{lit}} {} {self_}"),
+            ["name", "x", "self_"]
+        );
     }
 }

@@ -134,7 +134,11 @@ impl Resolver {
                 Item::ExternCrate(e) => {
                     let real = e.ident.to_string();
                     let real = self.renames.get(&real).cloned().unwrap_or(real);
-                    let real = if real == "self" { self.crate_name.clone() } else { real };
+                    let real = if real == "self" {
+                        self.crate_name.clone()
+                    } else {
+                        real
+                    };
                     if e.attrs.iter().any(|a| a.path().is_ident("macro_use")) {
                         self.macro_use.push(real.clone());
                     }
@@ -163,7 +167,12 @@ impl Resolver {
         for pass in 0..2 {
             for u in &uses {
                 let mut leaves = Vec::new();
-                self.flatten_use(&u.tree, &mut Vec::new(), u.leading_colon.is_some(), &mut leaves);
+                self.flatten_use(
+                    &u.tree,
+                    &mut Vec::new(),
+                    u.leading_colon.is_some(),
+                    &mut leaves,
+                );
                 for leaf in leaves {
                     match (leaf.is_glob, leaf.name) {
                         (true, _) if pass == 1 => {
@@ -189,11 +198,22 @@ impl Resolver {
     /// Resolve every leaf of a `use` tree.
     pub fn use_leaves(&self, item: &syn::ItemUse) -> Vec<UseBinding> {
         let mut out = Vec::new();
-        self.flatten_use(&item.tree, &mut Vec::new(), item.leading_colon.is_some(), &mut out);
+        self.flatten_use(
+            &item.tree,
+            &mut Vec::new(),
+            item.leading_colon.is_some(),
+            &mut out,
+        );
         out
     }
 
-    fn flatten_use(&self, tree: &UseTree, prefix: &mut Vec<String>, leading: bool, out: &mut Vec<UseBinding>) {
+    fn flatten_use(
+        &self,
+        tree: &UseTree,
+        prefix: &mut Vec<String>,
+        leading: bool,
+        out: &mut Vec<UseBinding>,
+    ) {
         match tree {
             UseTree::Path(p) => {
                 prefix.push(p.ident.to_string());
@@ -258,7 +278,8 @@ impl Resolver {
         if leading {
             return self.extern_path(&refs);
         }
-        self.resolve_segments(&refs, false).unwrap_or_else(|| self.extern_path(&refs))
+        self.resolve_segments(&refs, false)
+            .unwrap_or_else(|| self.extern_path(&refs))
     }
 
     /// A path whose first segment names a crate.
@@ -293,7 +314,10 @@ impl Resolver {
         }
         if path.segments.len() == 1 {
             if let Some(krate) = self.macro_use.first() {
-                return Some(QualifiedName::from_segments(&[krate.as_str(), &path.segments[0].ident.to_string()]));
+                return Some(QualifiedName::from_segments(&[
+                    krate.as_str(),
+                    &path.segments[0].ident.to_string(),
+                ]));
             }
         }
         None
@@ -410,9 +434,11 @@ impl Resolver {
             return None;
         }
         let rest: Vec<&str> = segs.collect();
-        self.scopes
-            .iter()
-            .find(|s| s.module.as_ref().is_some_and(|m| m.iter().map(String::as_str).eq(rest.iter().copied())))
+        self.scopes.iter().find(|s| {
+            s.module
+                .as_ref()
+                .is_some_and(|m| m.iter().map(String::as_str).eq(rest.iter().copied()))
+        })
     }
 
     /// Is `name` bound by an import or item in the open scopes (not the prelude)?
@@ -471,19 +497,49 @@ mod tests {
         );
         assert_eq!(res(&r, "nap").as_deref(), Some("std::thread::sleep"));
         assert_eq!(res(&r, "fs::read").as_deref(), Some("std::fs::read"));
-        assert_eq!(res(&r, "File::open").as_deref(), Some("std::fs::File::open"));
-        assert_eq!(res(&r, "UserService::new").as_deref(), Some("app::services::user_service::UserService::new"));
-        assert_eq!(res(&r, "schemas::UserCreate").as_deref(), Some("app::api::schemas::UserCreate"));
-        assert_eq!(res(&r, "Helper").as_deref(), Some("app::api::v1::helpers::Helper"));
-        assert_eq!(res(&r, "helpers::x").as_deref(), Some("app::api::v1::helpers::x"));
-        assert_eq!(res(&r, "connect").as_deref(), Some("tokio_postgres::connect"));
+        assert_eq!(
+            res(&r, "File::open").as_deref(),
+            Some("std::fs::File::open")
+        );
+        assert_eq!(
+            res(&r, "UserService::new").as_deref(),
+            Some("app::services::user_service::UserService::new")
+        );
+        assert_eq!(
+            res(&r, "schemas::UserCreate").as_deref(),
+            Some("app::api::schemas::UserCreate")
+        );
+        assert_eq!(
+            res(&r, "Helper").as_deref(),
+            Some("app::api::v1::helpers::Helper")
+        );
+        assert_eq!(
+            res(&r, "helpers::x").as_deref(),
+            Some("app::api::v1::helpers::x")
+        );
+        assert_eq!(
+            res(&r, "connect").as_deref(),
+            Some("tokio_postgres::connect")
+        );
         assert_eq!(res(&r, "db::query").as_deref(), Some("sqlx::query"));
-        assert_eq!(res(&r, "Duration::from_secs").as_deref(), Some("std::time::Duration::from_secs"));
+        assert_eq!(
+            res(&r, "Duration::from_secs").as_deref(),
+            Some("std::time::Duration::from_secs")
+        );
         assert_eq!(res(&r, "local").as_deref(), Some("app::api::v1::local"));
         // one opaque glob: an unknown name comes from it
-        assert_eq!(res(&r, "OrderService").as_deref(), Some("app::services::OrderService"));
-        assert_eq!(res(&r, "reqwest::blocking::get").as_deref(), Some("reqwest::blocking::get"));
-        assert_eq!(res(&r, "tokio_pg::Client").as_deref(), Some("tokio_postgres::Client"));
+        assert_eq!(
+            res(&r, "OrderService").as_deref(),
+            Some("app::services::OrderService")
+        );
+        assert_eq!(
+            res(&r, "reqwest::blocking::get").as_deref(),
+            Some("reqwest::blocking::get")
+        );
+        assert_eq!(
+            res(&r, "tokio_pg::Client").as_deref(),
+            Some("tokio_postgres::Client")
+        );
         assert_eq!(res(&r, "crate::db::pool").as_deref(), Some("app::db::pool"));
         assert_eq!(res(&r, "super::super::main").as_deref(), Some("app::main"));
         assert_eq!(res(&r, "Vec::new").as_deref(), Some("std::vec::Vec::new"));
@@ -492,8 +548,14 @@ mod tests {
     #[test]
     fn globs_of_known_modules() {
         let r = resolver("use std::fs::*; use diesel::prelude::*;");
-        assert_eq!(res(&r, "read_to_string").as_deref(), Some("std::fs::read_to_string"));
-        assert_eq!(res(&r, "RunQueryDsl").as_deref(), Some("diesel::prelude::RunQueryDsl"));
+        assert_eq!(
+            res(&r, "read_to_string").as_deref(),
+            Some("std::fs::read_to_string")
+        );
+        assert_eq!(
+            res(&r, "RunQueryDsl").as_deref(),
+            Some("diesel::prelude::RunQueryDsl")
+        );
         assert_eq!(res(&r, "unknown_thing"), None);
     }
 
@@ -502,13 +564,25 @@ mod tests {
         let file = syn::parse_file("fn helper() {} mod tests { use super::*; }").unwrap();
         let mut r = Resolver::new("app", FxHashMap::default());
         r.push_module(vec![], &file.items);
-        let syn::Item::Mod(m) = &file.items[1] else { panic!() };
+        let syn::Item::Mod(m) = &file.items[1] else {
+            panic!()
+        };
         r.push_module(vec!["tests".into()], &m.content.as_ref().unwrap().1);
         assert_eq!(res(&r, "helper").as_deref(), Some("app::helper"));
         let block: syn::Block = syn::parse_str("{ use std::process::Command; }").unwrap();
-        let items: Vec<&Item> = block.stmts.iter().filter_map(|s| match s { syn::Stmt::Item(i) => Some(i), _ => None }).collect();
+        let items: Vec<&Item> = block
+            .stmts
+            .iter()
+            .filter_map(|s| match s {
+                syn::Stmt::Item(i) => Some(i),
+                _ => None,
+            })
+            .collect();
         assert!(r.push_block(items.into_iter()));
-        assert_eq!(res(&r, "Command::new").as_deref(), Some("std::process::Command::new"));
+        assert_eq!(
+            res(&r, "Command::new").as_deref(),
+            Some("std::process::Command::new")
+        );
         r.pop();
         assert_eq!(res(&r, "Command::new").as_deref(), Some("Command::new"));
     }

@@ -36,9 +36,18 @@ impl FnInfo<'_> {
     /// `main`, and the usual names of startup code.
     pub fn is_startup(&self) -> bool {
         let n = self.name.as_str();
-        n == "main" || n == "run" || n == "build_app" || n == "app" || n == "router" || n == "startup"
-            || n == "serve" || n.starts_with("init") || n.starts_with("setup") || n.starts_with("build_")
-            || n.starts_with("create_app") || n.starts_with("configure")
+        n == "main"
+            || n == "run"
+            || n == "build_app"
+            || n == "app"
+            || n == "router"
+            || n == "startup"
+            || n == "serve"
+            || n.starts_with("init")
+            || n.starts_with("setup")
+            || n.starts_with("build_")
+            || n.starts_with("create_app")
+            || n.starts_with("configure")
     }
 }
 
@@ -47,11 +56,16 @@ pub enum Frame<'ast> {
     Fn(FnInfo<'ast>),
     /// A closure; `escape` when it is the argument of an escape hatch (`spawn_blocking`), which
     /// runs it off the async executor.
-    Closure { is_async: bool, escape: bool },
+    Closure {
+        is_async: bool,
+        escape: bool,
+    },
     AsyncBlock,
     Loop,
     /// An inline `mod`; `test` for `#[cfg(test)]`.
-    Mod { test: bool },
+    Mod {
+        test: bool,
+    },
     Impl {
         self_ty: Option<QualifiedName>,
         trait_: Option<QualifiedName>,
@@ -148,7 +162,9 @@ impl<'ast> Frames<'ast> {
     /// The innermost impl: (self type, trait).
     pub fn current_impl(&self) -> Option<(Option<&QualifiedName>, Option<&QualifiedName>)> {
         self.stack.iter().rev().find_map(|f| match f {
-            Frame::Impl { self_ty, trait_, .. } => Some((self_ty.as_ref(), trait_.as_ref())),
+            Frame::Impl {
+                self_ty, trait_, ..
+            } => Some((self_ty.as_ref(), trait_.as_ref())),
             _ => None,
         })
     }
@@ -170,8 +186,16 @@ impl<'ast> Frames<'ast> {
 /// `#[actix_web::test]`, `#[rstest]`, …?
 pub fn is_test_attr(attr: &syn::Attribute) -> bool {
     let path = attr.path();
-    let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-    last == "test" || last == "rstest" || last == "bench" || last == "test_case" || last == "quickcheck"
+    let last = path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    last == "test"
+        || last == "rstest"
+        || last == "bench"
+        || last == "test_case"
+        || last == "quickcheck"
 }
 
 /// Is this `#[cfg(test)]` (also `#[cfg(all(test, …))]`)?
@@ -179,7 +203,9 @@ pub fn is_cfg_test(attr: &syn::Attribute) -> bool {
     if !attr.path().is_ident("cfg") {
         return false;
     }
-    let Ok(list) = attr.meta.require_list() else { return false };
+    let Ok(list) = attr.meta.require_list() else {
+        return false;
+    };
     let tokens = list.tokens.to_string();
     tokens == "test" || tokens.starts_with("all (test") || tokens.starts_with("all(test")
 }

@@ -98,11 +98,19 @@ impl<'ast> Locals<'ast> {
     }
 
     pub fn get(&self, name: &str) -> Option<&LocalVar<'ast>> {
-        self.visible().iter().rev().find_map(|s| s.iter().rev().find(|v| v.name == name))
+        self.visible()
+            .iter()
+            .rev()
+            .find_map(|s| s.iter().rev().find(|v| v.name == name))
     }
 
     pub fn get_mut(&mut self, name: &str) -> Option<&mut LocalVar<'ast>> {
-        let from = self.barriers.last().copied().unwrap_or(0).min(self.scopes.len());
+        let from = self
+            .barriers
+            .last()
+            .copied()
+            .unwrap_or(0)
+            .min(self.scopes.len());
         self.scopes[from..]
             .iter_mut()
             .rev()
@@ -117,7 +125,11 @@ impl<'ast> Locals<'ast> {
 /// The identifiers a pattern binds, each with the type the pattern gives it: `State(pool):
 /// State<PgPool>` binds `pool: PgPool` (single-field wrappers, as extractors are, pass their
 /// generic argument on).
-pub fn pattern_bindings<'p>(pat: &'p Pat, ty: Option<&'p Type>, out: &mut Vec<(&'p syn::Ident, Option<&'p Type>)>) {
+pub fn pattern_bindings<'p>(
+    pat: &'p Pat,
+    ty: Option<&'p Type>,
+    out: &mut Vec<(&'p syn::Ident, Option<&'p Type>)>,
+) {
     match pat {
         Pat::Ident(p) => {
             out.push((&p.ident, ty));
@@ -128,7 +140,11 @@ pub fn pattern_bindings<'p>(pat: &'p Pat, ty: Option<&'p Type>, out: &mut Vec<(&
         Pat::Type(t) => pattern_bindings(&t.pat, Some(&t.ty), out),
         Pat::Reference(r) => pattern_bindings(&r.pat, ty.map(strip_reference), out),
         Pat::TupleStruct(ts) => {
-            let inner = if ts.elems.len() == 1 { ty.and_then(first_generic_arg) } else { None };
+            let inner = if ts.elems.len() == 1 {
+                ty.and_then(first_generic_arg)
+            } else {
+                None
+            };
             for e in &ts.elems {
                 pattern_bindings(e, inner, out);
             }
@@ -174,9 +190,13 @@ pub fn strip_reference(ty: &Type) -> &Type {
 
 /// The first generic type argument of a path type (`State<AppState>` → `AppState`).
 pub fn first_generic_arg(ty: &Type) -> Option<&Type> {
-    let Type::Path(p) = strip_reference(ty) else { return None };
+    let Type::Path(p) = strip_reference(ty) else {
+        return None;
+    };
     let last = p.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     args.args.iter().find_map(|a| match a {
         syn::GenericArgument::Type(t) => Some(t),
         _ => None,
@@ -185,9 +205,15 @@ pub fn first_generic_arg(ty: &Type) -> Option<&Type> {
 
 /// The generic type arguments of a path type.
 pub fn generic_args(ty: &Type) -> Vec<&Type> {
-    let Type::Path(p) = strip_reference(ty) else { return Vec::new() };
-    let Some(last) = p.path.segments.last() else { return Vec::new() };
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return Vec::new() };
+    let Type::Path(p) = strip_reference(ty) else {
+        return Vec::new();
+    };
+    let Some(last) = p.path.segments.last() else {
+        return Vec::new();
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return Vec::new();
+    };
     args.args
         .iter()
         .filter_map(|a| match a {
@@ -211,8 +237,20 @@ pub const TRANSPARENT_WRAPPERS: &[&str] = &[
 
 /// Methods that hand back (a view of) their receiver's value.
 pub const VALUE_PRESERVING_METHODS: &[&str] = &[
-    "clone", "as_ref", "as_mut", "borrow", "borrow_mut", "unwrap", "expect", "deref", "deref_mut",
-    "get_ref", "get_mut", "unwrap_or_default", "to_owned", "into_inner",
+    "clone",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "unwrap",
+    "expect",
+    "deref",
+    "deref_mut",
+    "get_ref",
+    "get_mut",
+    "unwrap_or_default",
+    "to_owned",
+    "into_inner",
 ];
 
 /// Span of an expression, for `Built` origins.

@@ -12,18 +12,29 @@ pub struct BlockingCallInAsync;
 impl BlockingCallInAsync {
     /// Async code where blocking matters: not tests, not an async `main` before it serves.
     fn applies(cx: &Cx<'_, '_>) -> bool {
-        cx.in_async() && !cx.in_test() && !cx.current_fn().is_some_and(|f| f.name == "main")
+        cx.in_async() && !cx.in_test() && cx.current_fn().is_none_or(|f| f.name != "main")
     }
 
-    fn report(cx: &mut Cx<'_, '_>, span: stratalint_engine::proc_macro2::Span, what: &str, kind: &str, instead: &str) {
+    fn report(
+        cx: &mut Cx<'_, '_>,
+        span: stratalint_engine::proc_macro2::Span,
+        what: &str,
+        kind: &str,
+        instead: &str,
+    ) {
         let where_ = match cx.current_fn() {
             Some(f) if f.is_async => format!("in async fn `{}`", f.name),
             _ => "in async code".to_string(),
         };
         let d = cx
-            .diag(span, format!("`{what}` blocks the async runtime ({kind}) {where_}"))
+            .diag(
+                span,
+                format!("`{what}` blocks the async runtime ({kind}) {where_}"),
+            )
             .with_label(format!("blocking {kind} call"))
-            .with_help(format!("use {instead}, or run the call in `tokio::task::spawn_blocking`"));
+            .with_help(format!(
+                "use {instead}, or run the call in `tokio::task::spawn_blocking`"
+            ));
         cx.report(d);
     }
 
@@ -63,7 +74,9 @@ impl Rule for BlockingCallInAsync {
         if call.awaited || !Self::applies(cx) {
             return;
         }
-        let Some(ty) = Self::receiver_type(cx, call.receiver()) else { return };
+        let Some(ty) = Self::receiver_type(cx, call.receiver()) else {
+            return;
+        };
         if let Some(b) = blocking_method(&ty, &call.method) {
             let what = format!("{}::{}", ty, call.method);
             Self::report(cx, call.method_span(), &what, b.kind, b.instead);

@@ -10,7 +10,12 @@ static META: RuleMeta = crate::meta!("handler-database-access", Layers, "layers"
 pub struct HandlerDatabaseAccess;
 
 impl HandlerDatabaseAccess {
-    fn report(cx: &mut Cx<'_, '_>, span: stratalint_engine::proc_macro2::Span, what: &str, path: &str) {
+    fn report(
+        cx: &mut Cx<'_, '_>,
+        span: stratalint_engine::proc_macro2::Span,
+        what: &str,
+        path: &str,
+    ) {
         let subject = match cx.current_fn() {
             Some(f) => format!("handler `{}`", f.name),
             None => "the api layer".to_string(),
@@ -45,11 +50,16 @@ impl Rule for HandlerDatabaseAccess {
             return;
         }
         // outside the api layer only functions that may serve requests
-        let may_serve = |cx: &Cx<'_, '_>| cx.current_fn().is_some_and(|f| f.handler != HandlerStatus::No);
+        let may_serve = |cx: &Cx<'_, '_>| {
+            cx.current_fn()
+                .is_some_and(|f| f.handler != HandlerStatus::No)
+        };
         if cx.role() != Some(Role::Api) && !may_serve(cx) {
             return;
         }
-        let Some(resolved) = path.resolved(cx) else { return };
+        let Some(resolved) = path.resolved(cx) else {
+            return;
+        };
         if let Some(what) = db_access(resolved) {
             let resolved = resolved.as_str().to_string();
             Self::report(cx, path.span(), what, &resolved);

@@ -13,7 +13,10 @@ fn migration_name(rel: &str) -> Option<(&str, &str)> {
     let parent = dir.rsplit('/').next().unwrap_or(dir);
     if parent == "migrations" {
         let stem = file.strip_suffix(".sql")?;
-        let stem = stem.strip_suffix(".up").or_else(|| stem.strip_suffix(".down")).unwrap_or(stem);
+        let stem = stem
+            .strip_suffix(".up")
+            .or_else(|| stem.strip_suffix(".down"))
+            .unwrap_or(stem);
         return Some((stem, ".sql"));
     }
     if dir == "alembic/versions" || dir.ends_with("/alembic/versions") {
@@ -37,31 +40,47 @@ pub fn problem(stem: &str) -> Option<String> {
     }
     let time_digits = bytes[9..].iter().take_while(|b| b.is_ascii_digit()).count();
     if time_digits != 4 || bytes.get(13) != Some(&b'_') {
-        return Some(format!("`{stem}` must have a 4-digit time `HHmm` and `_` after the date"));
+        return Some(format!(
+            "`{stem}` must have a 4-digit time `HHmm` and `_` after the date"
+        ));
     }
     let num = |s: &str| s.parse::<u32>().unwrap_or(0);
     let (y, m, d) = (num(&stem[0..4]), num(&stem[4..6]), num(&stem[6..8]));
     let (hh, mm) = (num(&stem[9..11]), num(&stem[11..13]));
     if !(1..=12).contains(&m) {
-        return Some(format!("`{}` is not a valid date: there is no month {m}", &stem[..8]));
+        return Some(format!(
+            "`{}` is not a valid date: there is no month {m}",
+            &stem[..8]
+        ));
     }
     if d == 0 || d > days_in_month(y, m) {
-        return Some(format!("`{}` is not a valid date: month {m} of {y} has {} days", &stem[..8], days_in_month(y, m)));
+        return Some(format!(
+            "`{}` is not a valid date: month {m} of {y} has {} days",
+            &stem[..8],
+            days_in_month(y, m)
+        ));
     }
     if hh > 23 {
         return Some(format!("`{}` is not a valid time: hour {hh}", &stem[9..13]));
     }
     if mm > 59 {
-        return Some(format!("`{}` is not a valid time: minute {mm}", &stem[9..13]));
+        return Some(format!(
+            "`{}` is not a valid time: minute {mm}",
+            &stem[9..13]
+        ));
     }
     let feature = &stem[14..];
     if feature.is_empty() {
         return Some(format!("`{stem}` has no feature name after the timestamp"));
     }
     let snake = feature.starts_with(|c: char| c.is_ascii_lowercase())
-        && feature.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        && feature
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !snake {
-        return Some(format!("the feature part `{feature}` is not lowercase snake_case"));
+        return Some(format!(
+            "the feature part `{feature}` is not lowercase snake_case"
+        ));
     }
     None
 }
@@ -86,7 +105,9 @@ impl Rule for MigrationFileName {
     }
 
     fn check_text_file(&self, cx: &mut TextCx<'_>, file: &TextFile<'_>) {
-        let Some((stem, ext)) = migration_name(file.rel_path) else { return };
+        let Some((stem, ext)) = migration_name(file.rel_path) else {
+            return;
+        };
         let Some(problem) = problem(stem) else { return };
         let d = cx
             .diag_at(cx.file_loc(), format!("migration name does not follow `yyyymmdd_HHmm_<feature>{ext}`: {problem}"))
@@ -104,18 +125,28 @@ mod tests {
     fn names() {
         assert_eq!(problem("20260117_0930_create_users_table"), None);
         assert_eq!(problem("20240229_2359_leap_day"), None);
-        assert!(problem("20230229_1200_not_leap").unwrap().contains("28 days"));
+        assert!(problem("20230229_1200_not_leap")
+            .unwrap()
+            .contains("28 days"));
         assert!(problem("20261301_0930_x").unwrap().contains("month 13"));
-        assert!(problem("20260230_0930_x").unwrap().contains("month 2 of 2026 has 28 days"));
+        assert!(problem("20260230_0930_x")
+            .unwrap()
+            .contains("month 2 of 2026 has 28 days"));
         assert!(problem("20260117_0960_x").unwrap().contains("minute 60"));
         assert!(problem("20260117_2400_x").unwrap().contains("hour 24"));
         assert!(problem("2026011_0930_x").unwrap().contains("7 digits"));
-        assert!(problem("20260117_0930_CreateUsers").unwrap().contains("snake_case"));
-        assert!(problem("create_users").unwrap().contains("no `yyyymmdd_HHmm_` timestamp"));
+        assert!(problem("20260117_0930_CreateUsers")
+            .unwrap()
+            .contains("snake_case"));
+        assert!(problem("create_users")
+            .unwrap()
+            .contains("no `yyyymmdd_HHmm_` timestamp"));
         assert!(problem("20260117093000_create_users").is_some());
-        assert_eq!(migration_name("migrations/20260117_0930_a.up.sql"), Some(("20260117_0930_a", ".sql")));
+        assert_eq!(
+            migration_name("migrations/20260117_0930_a.up.sql"),
+            Some(("20260117_0930_a", ".sql"))
+        );
         assert_eq!(migration_name("alembic/versions/__init__.py"), None);
         assert_eq!(migration_name("src/migrations.rs"), None);
     }
-
 }

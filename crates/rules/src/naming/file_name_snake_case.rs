@@ -10,7 +10,9 @@ pub struct FileNameSnakeCase;
 /// `user_profile`, `v1`, `m20240101_000001_create_users`.
 pub fn is_snake_case(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !name.contains("__")
 }
 
@@ -24,7 +26,8 @@ pub fn to_snake_case(name: &str) -> String {
                 out.push('_');
             }
         } else if c.is_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
             if i > 0 && !out.ends_with('_') && (prev_lower || next_lower) {
                 out.push('_');
@@ -74,7 +77,9 @@ impl Rule for FileNameSnakeCase {
                 format!("{what} name `{name}` is not lowercase snake_case"),
             )
             .with_label("module names come from file names")
-            .with_help(format!("rename the {what} to `{fixed}` (and its `mod` declaration)"));
+            .with_help(format!(
+                "rename the {what} to `{fixed}` (and its `mod` declaration)"
+            ));
         cx.report(d);
     }
 }

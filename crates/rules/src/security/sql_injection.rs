@@ -32,7 +32,9 @@ pub struct SqlInjection;
 
 impl SqlInjection {
     fn check_sql(cx: &mut Cx<'_, '_>, sink: &str, sql: &Expr) {
-        let StrOrigin::Built(built_at) = cx.str_origin(sql) else { return };
+        let StrOrigin::Built(built_at) = cx.str_origin(sql) else {
+            return;
+        };
         let arg_loc = cx.loc(sql.span());
         let built_loc = cx.loc(built_at);
         let mut d = cx
@@ -64,7 +66,9 @@ impl Rule for SqlInjection {
             return;
         }
         let Some(path) = &call.path else { return };
-        let Some(&(sink, index)) = SQL_SINKS.iter().find(|(p, _)| path.is(p)) else { return };
+        let Some(&(sink, index)) = SQL_SINKS.iter().find(|(p, _)| path.is(p)) else {
+            return;
+        };
         if let Some(sql) = call.arg(index) {
             Self::check_sql(cx, sink, sql);
         }

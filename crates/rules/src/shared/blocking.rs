@@ -31,7 +31,8 @@ const FS: &[BlockingFn] = fns!("file system", "`tokio::fs` (same names) with `.a
     "std::fs::OpenOptions::open",
 );
 
-const SLEEP: &[BlockingFn] = fns!("sleep", "`tokio::time::sleep(duration).await`": "std::thread::sleep");
+const SLEEP: &[BlockingFn] =
+    fns!("sleep", "`tokio::time::sleep(duration).await`": "std::thread::sleep");
 
 const NET: &[BlockingFn] = fns!("network", "`tokio::net` (`TcpStream::connect(addr).await`, `tokio::net::lookup_host`)":
     "std::net::TcpStream::connect", "std::net::TcpStream::connect_timeout", "std::net::TcpListener::bind",
@@ -53,7 +54,10 @@ const RUNTIME: &[BlockingFn] = fns!("nested runtime", "`.await` the future inste
 
 /// Every blocking function, looked up by canonical path.
 pub fn blocking_fn(path: &str) -> Option<&'static BlockingFn> {
-    [FS, SLEEP, NET, HTTP, RUNTIME].into_iter().flatten().find(|f| f.path == path)
+    [FS, SLEEP, NET, HTTP, RUNTIME]
+        .into_iter()
+        .flatten()
+        .find(|f| f.path == path)
 }
 
 /// Blocking methods by receiver type.
@@ -140,7 +144,9 @@ pub const BLOCKING_METHODS: &[BlockingMethods] = &[
 
 /// The blocking methods of a receiver type.
 pub fn blocking_method(ty: &str, method: &str) -> Option<&'static BlockingMethods> {
-    BLOCKING_METHODS.iter().find(|b| b.ty == ty && b.methods.contains(&method))
+    BLOCKING_METHODS
+        .iter()
+        .find(|b| b.ty == ty && b.methods.contains(&method))
 }
 
 /// Functions returning a value of a type above, for receivers written as a call
@@ -149,9 +155,14 @@ pub fn returns_type(path: &str) -> Option<&'static str> {
     Some(match path {
         "std::io::stdin" => "std::io::Stdin",
         "std::path::Path::new" => "std::path::Path",
-        "std::path::PathBuf::from" | "std::path::PathBuf::new" | "std::env::current_dir" | "std::env::temp_dir" => "std::path::PathBuf",
+        "std::path::PathBuf::from"
+        | "std::path::PathBuf::new"
+        | "std::env::current_dir"
+        | "std::env::temp_dir" => "std::path::PathBuf",
         "std::process::Command::new" => "std::process::Command",
-        "tokio::runtime::Runtime::new" | "tokio::runtime::Builder::build" => "tokio::runtime::Runtime",
+        "tokio::runtime::Runtime::new" | "tokio::runtime::Builder::build" => {
+            "tokio::runtime::Runtime"
+        }
         "tokio::runtime::Handle::current" => "tokio::runtime::Handle",
         "reqwest::blocking::Client::new" => "reqwest::blocking::Client",
         _ => return None,
