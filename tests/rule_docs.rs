@@ -154,3 +154,17 @@ fn every_rule_page_is_complete() {
         );
     }
 }
+
+/// README's rule table lists every rule with its page, family and severity.
+#[test]
+fn readme_lists_every_rule() {
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).expect("README.md");
+    let rules = stratalint_rules::all();
+    for m in all_metas(&rules) {
+        let row = format!(
+            "| [{}](rules/{}/{}.md) | {} | {} |",
+            m.id, m.family, m.id, m.family, m.severity
+        );
+        assert!(readme.contains(&row), "README's rule table lacks `{row}`");
+    }
+}

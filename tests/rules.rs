@@ -1,27 +1,41 @@
-//! One snapshot per rule: the rule alone on its fixture, which holds what it must flag and the
-//! traps it must not. Adding a rule = its fixture under `fixtures/rules/<family>/<id>/` + one line.
+//! One snapshot per rule: the rule alone on its fixture `fixtures/rules/<family>/<id>/`, a small
+//! project holding what the rule must flag and the traps it must not. Adding a rule = its file, its
+//! page and its fixture; this test finds it (and fails if the fixture is missing).
 
 mod common;
 
-macro_rules! rule_snapshot {
-    ($($name:ident: $family:literal / $rule:literal,)+) => {$(
-        #[test]
-        fn $name() {
-            let path = common::fixture(concat!("rules/", $family, "/", $rule));
-            let result = common::check(&path, &[$rule]);
-            assert!(
-                result.diagnostics.iter().all(|d| d.rule == $rule),
-                "only {} may fire on its fixture:\n{}", $rule, common::render(&result.diagnostics)
-            );
-            insta::assert_snapshot!($rule, common::render(&result.diagnostics));
-        }
-    )+};
-}
+use stratalint_engine::Family;
 
-rule_snapshot! {
-    blocking_call_in_async: "async" / "blocking-call-in-async",
-    handler_database_access: "layers" / "handler-database-access",
-    sql_injection: "security" / "sql-injection",
-    file_name_snake_case: "naming" / "file-name-snake-case",
-    migration_file_name: "migrations" / "migration-file-name",
+#[test]
+fn every_rule_on_its_fixture() {
+    let rules = stratalint_rules::all();
+    let mut checked = 0;
+    for rule in &rules {
+        let meta = rule.meta();
+        if meta.family == Family::Engine {
+            continue;
+        }
+        let path = common::fixture(&format!("rules/{}/{}", meta.family, meta.id));
+        assert!(
+            path.is_dir(),
+            "{} has no fixture at {}",
+            meta.id,
+            path.display()
+        );
+        let result = common::check(&path, &[meta.id]);
+        let rendered = common::render(&result.diagnostics);
+        assert!(
+            result.diagnostics.iter().all(|d| d.rule == meta.id),
+            "only {} may fire on its fixture:\n{rendered}",
+            meta.id
+        );
+        assert!(
+            !result.diagnostics.is_empty(),
+            "{} fires nowhere on its fixture",
+            meta.id
+        );
+        insta::assert_snapshot!(meta.id, rendered);
+        checked += 1;
+    }
+    assert!(checked >= 5);
 }

@@ -26,11 +26,15 @@ macro_rules! meta {
 pub(crate) use meta;
 
 pub mod async_io;
+pub mod errors;
 pub mod layers;
+pub mod logging;
 pub mod migrations;
 pub mod naming;
+pub mod performance;
 pub mod security;
 pub mod shared;
+pub mod validation;
 
 /// Every rule, in family order.
 pub fn all() -> Vec<Box<dyn Rule>> {
@@ -40,5 +44,9 @@ pub fn all() -> Vec<Box<dyn Rule>> {
     rules.extend(async_io::rules());
     rules.extend(migrations::rules());
     rules.extend(security::rules());
+    rules.extend(validation::rules());
+    rules.extend(errors::rules());
+    rules.extend(performance::rules());
+    rules.extend(logging::rules());
     rules
 }

@@ -1,0 +1,503 @@
+//! [`Cx`]: a rule's view of the file being walked — the semantic model, and where to report.
+
+use std::sync::Arc;
+
+use proc_macro2::Span;
+use rustc_hash::FxHashMap;
+use syn::{Expr, Item, Pat, Type};
+
+use super::FileOutput;
+use crate::config::Config;
+use crate::diagnostic::{normalized_hash, Diagnostic, Loc, Requirement};
+use crate::layers::Role;
+use crate::project::{FileInfo, Project};
+use crate::rule::{new_diag, RuleMeta};
+use crate::semantic::names::QualifiedName;
+use crate::semantic::resolve::Resolver;
+use crate::semantic::scope::{FnInfo, Frames, HandlerStatus};
+use crate::semantic::values::{
+    first_generic_arg, pattern_bindings, strip_reference, LocalVar, Locals, StrOrigin,
+    TRANSPARENT_WRAPPERS, VALUE_PRESERVING_METHODS,
+};
+use crate::source::SourceText;
+
+/// A rule's view of the file being walked: the semantic model, and where to report.
+pub struct Cx<'a, 'ast> {
+    pub(super) info: &'a FileInfo,
+    pub(super) project: &'a Project,
+    pub(super) config: &'a Config,
+    pub(super) source: &'a SourceText,
+    pub(super) resolver: Resolver,
+    pub(super) frames: Frames<'ast>,
+    pub(super) locals: Locals<'ast>,
+    /// struct canonical path → its named fields with their (peeled) types
+    pub(super) fields: FxHashMap<String, Vec<(String, Option<QualifiedName>)>>,
+    pub(super) item_path: Vec<String>,
+    pub(super) item_key: Arc<str>,
+    pub(super) out: FileOutput,
+    pub(super) metas: &'a [&'static RuleMeta],
+    pub(super) current: usize,
+    /// Address of the expression that is the operand of the innermost `.await` being walked.
+    pub(super) awaited: usize,
+}
+
+impl<'a, 'ast> Cx<'a, 'ast> {
+    pub(super) fn new(
+        info: &'a FileInfo,
+        project: &'a Project,
+        config: &'a Config,
+        source: &'a SourceText,
+        metas: &'a [&'static RuleMeta],
+    ) -> Self {
+        let krate = project.crate_of(info);
+        let crate_name = krate.map(|c| c.name.as_str()).unwrap_or("crate");
+        let renames = krate.map(|c| c.renames.clone()).unwrap_or_default();
+        let mut frames = Frames::default();
+        frames.file_is_test = info.is_test;
+        Cx {
+            info,
+            project,
+            config,
+            source,
+            resolver: Resolver::new(crate_name, renames),
+            frames,
+            locals: Locals::default(),
+            fields: FxHashMap::default(),
+            item_path: Vec::new(),
+            item_key: Arc::from(""),
+            out: FileOutput::default(),
+            metas,
+            current: 0,
+            awaited: 0,
+        }
+    }
+
+    // ---- the file ----------------------------------------------------------------------
+
+    pub fn file(&self) -> &'a FileInfo {
+        self.info
+    }
+
+    pub fn project(&self) -> &'a Project {
+        self.project
+    }
+
+    pub fn config(&self) -> &'a Config {
+        self.config
+    }
+
+    pub fn source(&self) -> &'a SourceText {
+        self.source
+    }
+
+    /// The role of the file's layer (`Api`, `Services`, …).
+    pub fn role(&self) -> Option<Role> {
+        self.info.role
+    }
+
+    /// The source text under a span.
+    pub fn text_of(&self, span: Span) -> &'a str {
+        let r = span.byte_range();
+        self.source.text().get(r).unwrap_or("")
+    }
+
+    // ---- names ---------------------------------------------------------------------------
+
+    pub fn resolver(&self) -> &Resolver {
+        &self.resolver
+    }
+
+    /// Resolve a path to its canonical name.
+    pub fn resolve(&self, path: &syn::Path) -> Option<QualifiedName> {
+        self.resolver.resolve(path)
+    }
+
+    /// Resolve a path used as a value: a single identifier that is a local variable resolves to
+    /// nothing.
+    pub fn resolve_value_path(&self, path: &syn::Path) -> Option<QualifiedName> {
+        if path.segments.len() == 1 && path.leading_colon.is_none() {
+            let ident = &path.segments[0].ident;
+            if self.locals.is_local(&ident.to_string()) {
+                return None;
+            }
+        }
+        self.resolver.resolve(path)
+    }
+
+    /// Resolve an expression that is a path (`sqlx::query`, `File::open`).
+    pub fn resolve_expr(&self, e: &Expr) -> Option<QualifiedName> {
+        match e {
+            Expr::Path(p) if p.qself.is_none() => self.resolve_value_path(&p.path),
+            Expr::Path(p) => {
+                // <T as Trait>::f → Trait::f
+                let q = p.qself.as_ref()?;
+                if q.position > 0 {
+                    let mut trait_path = p.path.clone();
+                    let rest: Vec<_> = trait_path
+                        .segments
+                        .iter()
+                        .skip(q.position)
+                        .cloned()
+                        .collect();
+                    while trait_path.segments.len() > q.position {
+                        trait_path.segments.pop();
+                    }
+                    let base = self.resolver.resolve(&trait_path)?;
+                    let mut s = base.into_string();
+                    for seg in rest {
+                        s.push_str("::");
+                        s.push_str(&seg.ident.to_string());
+                    }
+                    Some(QualifiedName::new(s))
+                } else {
+                    let ty = self.resolve_type(&q.ty)?;
+                    let mut s = ty.into_string();
+                    for seg in &p.path.segments {
+                        s.push_str("::");
+                        s.push_str(&seg.ident.to_string());
+                    }
+                    Some(QualifiedName::new(s))
+                }
+            }
+            Expr::Paren(p) => self.resolve_expr(&p.expr),
+            Expr::Group(g) => self.resolve_expr(&g.expr),
+            _ => None,
+        }
+    }
+
+    /// Resolve a type to the path of its outermost named type (`&mut PgConnection` →
+    /// `sqlx::postgres::PgConnection`).
+    pub fn resolve_type(&self, ty: &Type) -> Option<QualifiedName> {
+        match strip_reference(ty) {
+            Type::Path(p) => {
+                if p.qself.is_none()
+                    && p.path.segments.len() == 1
+                    && p.path.segments[0].ident == "Self"
+                {
+                    return self.resolver.self_type().cloned();
+                }
+                self.resolver.resolve(&p.path)
+            }
+            Type::ImplTrait(it) => it.bounds.iter().find_map(|b| match b {
+                syn::TypeParamBound::Trait(t) => self.resolver.resolve(&t.path),
+                _ => None,
+            }),
+            Type::TraitObject(to) => to.bounds.iter().find_map(|b| match b {
+                syn::TypeParamBound::Trait(t) => self.resolver.resolve(&t.path),
+                _ => None,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Resolve a type, looking through `Arc`, `Box`, `web::Data`, `State`, … to what they wrap.
+    pub fn resolve_type_peeled(&self, ty: &Type) -> Option<QualifiedName> {
+        let mut ty = ty;
+        for _ in 0..8 {
+            let q = self.resolve_type(ty)?;
+            if TRANSPARENT_WRAPPERS.contains(&q.as_str()) {
+                match first_generic_arg(ty) {
+                    Some(inner) => {
+                        ty = inner;
+                        continue;
+                    }
+                    None => return Some(q),
+                }
+            }
+            return Some(q);
+        }
+        None
+    }
+
+    // ---- where we are ----------------------------------------------------------------------
+
+    /// Code here runs on the async executor (see [`Frames::in_async`]).
+    pub fn in_async(&self) -> bool {
+        self.frames.in_async()
+    }
+
+    pub fn in_escape_hatch(&self) -> bool {
+        self.frames.in_escape_hatch()
+    }
+
+    pub fn in_loop(&self) -> bool {
+        self.frames.in_loop()
+    }
+
+    pub fn in_closure(&self) -> bool {
+        self.frames.in_closure()
+    }
+
+    /// Test code (test file, `#[cfg(test)]`, `#[test]`).
+    pub fn in_test(&self) -> bool {
+        self.frames.in_test() || self.info.is_test
+    }
+
+    pub fn in_static_init(&self) -> bool {
+        self.frames.in_static_init()
+    }
+
+    pub fn current_fn(&self) -> Option<&FnInfo<'ast>> {
+        self.frames.current_fn()
+    }
+
+    /// The innermost impl: (self type, trait).
+    pub fn current_impl(&self) -> Option<(Option<&QualifiedName>, Option<&QualifiedName>)> {
+        self.frames.current_impl()
+    }
+
+    pub fn frames(&self) -> &Frames<'ast> {
+        &self.frames
+    }
+
+    /// Is the current function certainly a request handler?
+    pub fn in_handler(&self) -> bool {
+        self.current_fn()
+            .is_some_and(|f| f.handler == HandlerStatus::Yes)
+    }
+
+    /// Is `e` the operand of `.await`?
+    pub fn is_awaited(&self, e: &Expr) -> bool {
+        self.awaited == e as *const Expr as usize
+    }
+
+    // ---- values ------------------------------------------------------------------------------
+
+    pub fn local(&self, name: &str) -> Option<&LocalVar<'ast>> {
+        self.locals.get(name)
+    }
+
+    /// The local variable an expression names (`x`, `&x`, `x.as_str()`), if any.
+    pub fn local_of(&self, e: &Expr) -> Option<&LocalVar<'ast>> {
+        match e {
+            Expr::Path(p) if p.path.segments.len() == 1 && p.qself.is_none() => {
+                self.locals.get(&p.path.segments[0].ident.to_string())
+            }
+            Expr::Reference(r) => self.local_of(&r.expr),
+            Expr::Paren(p) => self.local_of(&p.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.local_of(&u.expr),
+            Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "as_str" | "as_ref" | "clone" | "borrow"
+                ) =>
+            {
+                self.local_of(&m.receiver)
+            }
+            _ => None,
+        }
+    }
+
+    /// The type of an expression, as far as signatures, `let` annotations, constructors and
+    /// struct fields tell.
+    pub fn expr_type(&self, e: &Expr) -> Option<QualifiedName> {
+        match e {
+            Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                let ident = &p.path.segments[0].ident;
+                if ident == "self" {
+                    return self.resolver.self_type().cloned();
+                }
+                self.locals.get(&ident.to_string())?.ty.clone()
+            }
+            Expr::Field(f) => {
+                let base = self.expr_type(&f.base)?;
+                let syn::Member::Named(name) = &f.member else {
+                    return None;
+                };
+                let fields = self.fields.get(base.as_str())?;
+                fields
+                    .iter()
+                    .find(|(n, _)| name == n)
+                    .and_then(|(_, t)| t.clone())
+            }
+            Expr::MethodCall(m)
+                if VALUE_PRESERVING_METHODS.contains(&m.method.to_string().as_str()) =>
+            {
+                self.expr_type(&m.receiver)
+            }
+            Expr::Call(c) => {
+                let q = self.resolve_expr(&c.func)?;
+                if q.is_associated() {
+                    q.parent()
+                } else {
+                    None
+                }
+            }
+            Expr::Struct(s) => self.resolve(&s.path),
+            Expr::Try(t) => self.expr_type(&t.expr),
+            Expr::Await(a) => self.expr_type(&a.base),
+            Expr::Paren(p) => self.expr_type(&p.expr),
+            Expr::Group(g) => self.expr_type(&g.expr),
+            Expr::Reference(r) => self.expr_type(&r.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.expr_type(&u.expr),
+            _ => None,
+        }
+    }
+
+    /// The type at the root of a method chain (`Command::new("x").arg(y).output()` →
+    /// `std::process::Command`): builders return themselves, so this is usually the receiver's
+    /// type too.
+    pub fn chain_root_type(&self, e: &Expr) -> Option<QualifiedName> {
+        let mut e = e;
+        loop {
+            match e {
+                Expr::MethodCall(m) => e = &m.receiver,
+                Expr::Try(t) => e = &t.expr,
+                Expr::Await(a) => e = &a.base,
+                Expr::Paren(p) => e = &p.expr,
+                _ => return self.expr_type(e),
+            }
+        }
+    }
+
+    /// The root expression of a method chain (`a.b().c()?.d()` → `a`).
+    pub fn chain_root<'e>(&self, e: &'e Expr) -> &'e Expr {
+        chain_root(e)
+    }
+
+    // ---- reporting ---------------------------------------------------------------------------
+
+    /// The location of a span in this file.
+    pub fn loc(&self, span: Span) -> Loc {
+        let r = span.byte_range();
+        self.loc_range(r.start, r.end)
+    }
+
+    /// The location from the start of `a` to the end of `b`.
+    pub fn loc_between(&self, a: Span, b: Span) -> Loc {
+        self.loc_range(a.byte_range().start, b.byte_range().end)
+    }
+
+    /// A location from offsets into the parsed text.
+    pub fn loc_range(&self, start: usize, end: usize) -> Loc {
+        let text = self.source.text();
+        let end = end.min(text.len());
+        let start = start.min(end);
+        Loc {
+            file: self.info.rel.clone(),
+            start: self.source.file_offset(start),
+            end: self.source.file_offset(end),
+            start_pos: self.source.position(start),
+            end_pos: self.source.position(end),
+            item: self.item_key.clone(),
+            snippet_hash: normalized_hash(text.get(start..end).unwrap_or("")),
+        }
+    }
+
+    fn meta(&self) -> &'static RuleMeta {
+        self.metas[self.current]
+    }
+
+    /// A diagnostic of the current rule at `span`.
+    pub fn diag(&self, span: Span, message: impl Into<String>) -> Diagnostic {
+        new_diag(self.meta(), self.loc(span), message)
+    }
+
+    pub fn diag_at(&self, loc: Loc, message: impl Into<String>) -> Diagnostic {
+        new_diag(self.meta(), loc, message)
+    }
+
+    pub fn report(&mut self, d: Diagnostic) {
+        self.out.diags.push(d);
+    }
+
+    /// Report a finding that holds only if the current function is a request handler: at once when
+    /// that is known, or on condition that a router registers it.
+    pub fn report_in_handler(&mut self, mut d: Diagnostic) {
+        match self.current_fn().map(|f| f.handler.clone()) {
+            Some(HandlerStatus::Yes) => self.out.diags.push(d),
+            Some(HandlerStatus::IfRegistered(path)) => {
+                d.requires = Some(Requirement::FnIsHandler(path));
+                self.out.diags.push(d);
+            }
+            _ => {}
+        }
+    }
+
+    /// Record a fact for the current rule's `check_project`.
+    pub fn fact<T: std::any::Any + Send + Sync>(&mut self, fact: T) {
+        self.out.facts.push((self.current, Box::new(fact)));
+    }
+
+    /// The name of the current item, for messages (`UserService::create`).
+    pub fn item_name(&self) -> &str {
+        &self.item_key
+    }
+
+    // ---- walk bookkeeping ---------------------------------------------------------------------
+
+    pub(super) fn push_item(&mut self, name: String) {
+        self.item_path.push(name);
+        self.item_key = Arc::from(self.item_path.join("::"));
+    }
+
+    pub(super) fn pop_item(&mut self) {
+        self.item_path.pop();
+        self.item_key = Arc::from(self.item_path.join("::"));
+    }
+
+    pub(super) fn bind_pattern(
+        &mut self,
+        pat: &'ast Pat,
+        ty: Option<&'ast Type>,
+        init: Option<&'ast Expr>,
+        is_param: bool,
+    ) {
+        let mut binds = Vec::new();
+        pattern_bindings(pat, ty, &mut binds);
+        let single = binds.len() == 1 && matches!(pat, Pat::Ident(_) | Pat::Type(_));
+        for (ident, ty) in binds {
+            let ty_q = match ty {
+                Some(t) => self.resolve_type_peeled(t),
+                None if single => init.and_then(|e| self.expr_type(e)),
+                None => None,
+            };
+            let origin = match init {
+                Some(e) if single => self.str_origin(e),
+                _ => StrOrigin::Opaque,
+            };
+            self.locals.bind(LocalVar {
+                name: ident.to_string(),
+                ty: ty_q,
+                origin,
+                init: if single { init } else { None },
+                span: ident.span(),
+                is_param,
+            });
+        }
+    }
+
+    pub(super) fn collect_fields(&mut self, items: &'ast [Item]) {
+        for item in items {
+            if let Item::Struct(s) = item {
+                let q = self.resolver.item_qname(&s.ident.to_string());
+                let fields = s
+                    .fields
+                    .iter()
+                    .filter_map(|f| {
+                        Some((
+                            f.ident.as_ref()?.to_string(),
+                            self.resolve_type_peeled(&f.ty),
+                        ))
+                    })
+                    .collect();
+                self.fields.insert(q.into_string(), fields);
+            }
+        }
+    }
+}
+
+/// The root expression of a method chain.
+pub fn chain_root(e: &Expr) -> &Expr {
+    let mut e = e;
+    loop {
+        match e {
+            Expr::MethodCall(m) => e = &m.receiver,
+            Expr::Try(t) => e = &t.expr,
+            Expr::Await(a) => e = &a.base,
+            Expr::Paren(p) => e = &p.expr,
+            Expr::Field(f) => e = &f.base,
+            _ => return e,
+        }
+    }
+}

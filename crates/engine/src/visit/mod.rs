@@ -1,0 +1,257 @@
+//! The single walk of a file. [`Walker`] keeps the semantic model current (imports, scopes, locals,
+//! the function being walked) and calls every rule registered for the node it is on; [`Cx`] is what
+//! a rule sees. This module holds the node views handed to rules.
+
+mod cx;
+mod origin;
+mod walker;
+
+use std::sync::Arc;
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::Expr;
+
+use crate::diagnostic::{normalized_hash, Diagnostic, Loc};
+use crate::project::FileInfo;
+use crate::rule::{new_diag, Fact, Rule, RuleMeta};
+use crate::semantic::macros::MacroArgs;
+use crate::semantic::names::QualifiedName;
+use crate::semantic::resolve::UseBinding;
+use crate::source::SourceText;
+
+pub use cx::{chain_root, Cx};
+pub use walker::{Walker, ESCAPE_HATCH_FNS, ESCAPE_HATCH_METHODS};
+
+/// A call whose callee is a path: `std::fs::read(p)`, `UserService::new(repo)`.
+pub struct Call<'ast> {
+    pub expr: &'ast syn::ExprCall,
+    /// The callee, resolved (None for `(self.f)(x)` and closures).
+    pub path: Option<QualifiedName>,
+    /// The call is the operand of `.await`.
+    pub awaited: bool,
+}
+
+impl Call<'_> {
+    pub fn args(&self) -> impl Iterator<Item = &Expr> {
+        self.expr.args.iter()
+    }
+
+    pub fn arg(&self, i: usize) -> Option<&Expr> {
+        self.expr.args.iter().nth(i)
+    }
+
+    pub fn span(&self) -> Span {
+        self.expr.span()
+    }
+
+    /// The span of the callee path only (`std::fs::read` in `std::fs::read(p)`).
+    pub fn callee_span(&self) -> Span {
+        self.expr.func.span()
+    }
+}
+
+/// A method call: `conn.execute(q)`.
+pub struct MethodCall<'ast> {
+    pub expr: &'ast syn::ExprMethodCall,
+    pub method: String,
+    pub awaited: bool,
+}
+
+impl MethodCall<'_> {
+    pub fn receiver(&self) -> &Expr {
+        &self.expr.receiver
+    }
+
+    pub fn args(&self) -> impl Iterator<Item = &Expr> {
+        self.expr.args.iter()
+    }
+
+    pub fn arg(&self, i: usize) -> Option<&Expr> {
+        self.expr.args.iter().nth(i)
+    }
+
+    pub fn arg_count(&self) -> usize {
+        self.expr.args.len()
+    }
+
+    /// From the method name to the end of the call (`.execute(&pool)`), for pointing at it.
+    pub fn method_span(&self) -> Span {
+        let start = self.expr.method.span();
+        start
+            .join(self.expr.paren_token.span.close())
+            .unwrap_or(start)
+    }
+
+    pub fn span(&self) -> Span {
+        self.expr.span()
+    }
+}
+
+/// A macro invocation with its resolved path and parsed arguments.
+pub struct MacroCall<'ast> {
+    pub mac: &'ast syn::Macro,
+    pub path: Option<QualifiedName>,
+    pub args: &'ast MacroArgs,
+}
+
+impl MacroCall<'_> {
+    /// The macro's name (last path segment).
+    pub fn name(&self) -> String {
+        self.mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default()
+    }
+
+    pub fn span(&self) -> Span {
+        self.mac.span()
+    }
+}
+
+/// A function with a body.
+pub struct FnNode<'ast> {
+    pub sig: &'ast syn::Signature,
+    pub attrs: &'ast [syn::Attribute],
+    pub vis: Option<&'ast syn::Visibility>,
+    pub block: &'ast syn::Block,
+}
+
+/// One leaf of a `use` tree.
+pub struct UseLeaf<'ast> {
+    pub item: &'ast syn::ItemUse,
+    pub binding: UseBinding,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathKind {
+    Expr,
+    Type,
+    Pattern,
+    /// A trait bound (`T: UserRepository`, `impl Trait`).
+    Bound,
+    /// A struct literal's type (`User { .. }`).
+    StructLit,
+    /// The trait of an `impl Trait for T`.
+    ImplTrait,
+}
+
+/// A path in code. Resolution is done on first use: most rules look at a path only in some
+/// layers or functions, and there are many paths.
+pub struct PathRef<'ast> {
+    pub path: &'ast syn::Path,
+    pub kind: PathKind,
+    resolved: std::cell::OnceCell<Option<QualifiedName>>,
+}
+
+impl PathRef<'_> {
+    /// The canonical path (None for local variables and what cannot be resolved).
+    pub fn resolved(&self, cx: &Cx<'_, '_>) -> Option<&QualifiedName> {
+        self.resolved
+            .get_or_init(|| match self.kind {
+                PathKind::Expr => cx.resolve_value_path(self.path),
+                _ => cx.resolve(self.path),
+            })
+            .as_ref()
+    }
+
+    pub fn span(&self) -> Span {
+        self.path.span()
+    }
+}
+
+/// What the walk of one file produces.
+#[derive(Default)]
+pub struct FileOutput {
+    pub diags: Vec<Diagnostic>,
+    /// (rule index, fact)
+    pub facts: Vec<(usize, Fact)>,
+    /// Canonical paths of functions registered as route handlers in this file.
+    pub handlers: Vec<String>,
+    /// `pub use` re-exports: (alias path, target path); globs as `module::*`.
+    pub reexports: Vec<(String, String)>,
+}
+
+/// One dispatch list per hook, built per file from the rules enabled there.
+pub struct Dispatch<'r> {
+    pub rules: &'r [Box<dyn Rule>],
+    pub lists: [Vec<usize>; 14],
+}
+
+impl<'r> Dispatch<'r> {
+    pub fn new(rules: &'r [Box<dyn Rule>], enabled: &[bool]) -> Dispatch<'r> {
+        let mut lists: [Vec<usize>; 14] = Default::default();
+        for (i, r) in rules.iter().enumerate() {
+            if !enabled.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let bits = r.hooks().bits();
+            for (h, list) in lists.iter_mut().enumerate() {
+                if bits & (1 << h) != 0 {
+                    list.push(i);
+                }
+            }
+        }
+        Dispatch { rules, lists }
+    }
+
+    pub fn has(&self, hook: crate::rule::Hooks) -> bool {
+        !self.lists[hook.bits().trailing_zeros() as usize].is_empty()
+    }
+}
+
+/// A rule's view of a non-Rust file.
+pub struct TextCx<'a> {
+    pub(crate) info: &'a FileInfo,
+    pub(crate) source: Option<&'a SourceText>,
+    pub(crate) meta: &'static RuleMeta,
+    pub(crate) diags: &'a mut Vec<Diagnostic>,
+    pub(crate) facts: &'a mut Vec<(usize, Fact)>,
+    pub(crate) rule_index: usize,
+}
+
+impl TextCx<'_> {
+    pub fn file(&self) -> &FileInfo {
+        self.info
+    }
+
+    /// A location covering byte offsets of the text (or the file start when there is no text).
+    pub fn loc_range(&self, start: usize, end: usize) -> Loc {
+        match self.source {
+            Some(src) => {
+                let text = src.text();
+                let end = end.min(text.len());
+                let start = start.min(end);
+                Loc {
+                    file: self.info.rel.clone(),
+                    start: src.file_offset(start),
+                    end: src.file_offset(end),
+                    start_pos: src.position(start),
+                    end_pos: src.position(end),
+                    item: Arc::from(""),
+                    snippet_hash: normalized_hash(&text[start..end]),
+                }
+            }
+            None => Loc::file_start(self.info.rel.clone()),
+        }
+    }
+
+    /// The whole-file location, for findings about the file itself (its name).
+    pub fn file_loc(&self) -> Loc {
+        Loc::file_start(self.info.rel.clone())
+    }
+
+    pub fn diag_at(&self, loc: Loc, message: impl Into<String>) -> Diagnostic {
+        new_diag(self.meta, loc, message)
+    }
+
+    pub fn report(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    pub fn fact<T: std::any::Any + Send + Sync>(&mut self, fact: T) {
+        self.facts.push((self.rule_index, Box::new(fact)));
+    }
+}

@@ -1,0 +1,719 @@
+//! The [`Walker`]: one walk of a parsed file, keeping the semantic model current and dispatching
+//! each node to the rules registered for its kind.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Expr, FnArg, Item, Pat, Type};
+
+use super::{
+    Call, Cx, Dispatch, FileOutput, FnNode, MacroCall, MethodCall, PathKind, PathRef, UseLeaf,
+};
+use crate::config::Config;
+use crate::layers::Role;
+use crate::project::{FileInfo, Project};
+use crate::rule::{Rule, RuleMeta};
+use crate::semantic::handlers::{self, has_route_attr, is_routing_fn, takes_extractor};
+use crate::semantic::macros::{parse_macro_args, MacroArgs};
+use crate::semantic::names::QualifiedName;
+use crate::semantic::scope::{is_cfg_test, is_test_attr, FnInfo, Frame, HandlerStatus};
+use crate::semantic::values::StrOrigin;
+use crate::source::SourceText;
+
+use super::cx::chain_root;
+
+/// Calls whose closure argument runs off the async executor.
+pub const ESCAPE_HATCH_FNS: &[&str] = &[
+    "tokio::task::spawn_blocking",
+    "tokio::task::block_in_place",
+    "tokio::runtime::Handle::spawn_blocking",
+    "actix_web::web::block",
+    "actix_rt::task::spawn_blocking",
+    "actix_threadpool::run",
+    "std::thread::spawn",
+    "std::thread::scope",
+    "rayon::spawn",
+    "rayon::scope",
+    "rayon::join",
+    "async_std::task::spawn_blocking",
+    "smol::unblock",
+    "blocking::unblock",
+    "tokio_rusqlite::Connection::call",
+];
+
+/// Method names whose closure argument runs off the executor: tokio `Handle::spawn_blocking`,
+/// deadpool `Object::interact`, rayon `ThreadPool::install`.
+pub const ESCAPE_HATCH_METHODS: &[&str] = &[
+    "spawn_blocking",
+    "block_in_place",
+    "interact",
+    "install",
+    "unblock",
+];
+
+const H_FILE: usize = 0;
+const H_ITEM: usize = 1;
+const H_FN: usize = 2;
+const H_CALL: usize = 3;
+const H_METHOD: usize = 4;
+const H_MACRO: usize = 5;
+const H_USE: usize = 6;
+const H_PATH: usize = 7;
+const H_EXPR: usize = 8;
+const H_LOCAL: usize = 9;
+const H_FN_EXIT: usize = 10;
+const H_BLOCK: usize = 13;
+
+/// Walks one parsed file once, dispatching to rules.
+pub struct Walker<'a, 'ast, 'r> {
+    pub cx: Cx<'a, 'ast>,
+    d: &'a Dispatch<'r>,
+    arena: &'ast typed_arena::Arena<MacroArgs>,
+    escape_hatches: &'a [String],
+}
+
+macro_rules! dispatch {
+    ($self:ident, $hook:expr, |$r:ident, $cx:ident| $body:expr) => {{
+        let d = $self.d;
+        for &i in &d.lists[$hook] {
+            $self.cx.current = i;
+            let $r: &dyn Rule = &*d.rules[i];
+            let $cx = &mut $self.cx;
+            $body;
+        }
+    }};
+}
+
+impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        info: &'a FileInfo,
+        project: &'a Project,
+        config: &'a Config,
+        source: &'a SourceText,
+        metas: &'a [&'static RuleMeta],
+        d: &'a Dispatch<'r>,
+        arena: &'ast typed_arena::Arena<MacroArgs>,
+        escape_hatches: &'a [String],
+    ) -> Self {
+        Walker {
+            cx: Cx::new(info, project, config, source, metas),
+            d,
+            arena,
+            escape_hatches,
+        }
+    }
+
+    pub fn walk_file(mut self, file: &'ast syn::File) -> FileOutput {
+        if file.attrs.iter().any(is_cfg_test) {
+            self.cx.frames.file_is_test = true;
+        }
+        let module: Vec<String> = if self.cx.info.module.is_empty() {
+            Vec::new()
+        } else {
+            self.cx
+                .info
+                .module
+                .split("::")
+                .map(str::to_string)
+                .collect()
+        };
+        self.cx.resolver.push_module(module, &file.items);
+        self.cx.collect_fields(&file.items);
+        dispatch!(self, H_FILE, |r, cx| r.check_file(cx, file));
+        for item in &file.items {
+            self.visit_item(item);
+        }
+        self.cx.out
+    }
+
+    fn is_escape_call(&self, q: &QualifiedName) -> bool {
+        ESCAPE_HATCH_FNS.contains(&q.as_str())
+            || matches!(q.last(), "spawn_blocking" | "block_in_place" | "unblock")
+            || self.escape_hatches.iter().any(|e| e == q.as_str())
+    }
+
+    fn walk_fn(
+        &mut self,
+        attrs: &'ast [syn::Attribute],
+        vis: Option<&'ast syn::Visibility>,
+        sig: &'ast syn::Signature,
+        block: &'ast syn::Block,
+        impl_of: Option<(Option<QualifiedName>, Option<QualifiedName>)>,
+    ) {
+        let name = sig.ident.to_string();
+        let path = match &impl_of {
+            Some((Some(ty), _)) => ty.join(&name).into_string(),
+            _ => self.cx.resolver.item_qname(&name).into_string(),
+        };
+        let is_method = matches!(sig.inputs.first(), Some(FnArg::Receiver(_)));
+        let is_async = sig.asyncness.is_some();
+        let is_test = attrs.iter().any(|a| is_test_attr(a) || is_cfg_test(a));
+        let handler = if has_route_attr(attrs, &self.cx.resolver) {
+            HandlerStatus::Yes
+        } else if is_async && !is_method && impl_of.as_ref().is_none_or(|(_, t)| t.is_none()) {
+            if self.cx.info.role == Some(Role::Api) && takes_extractor(sig, &self.cx.resolver) {
+                HandlerStatus::Yes
+            } else {
+                HandlerStatus::IfRegistered(path.clone())
+            }
+        } else {
+            HandlerStatus::No
+        };
+        let info = FnInfo {
+            sig,
+            attrs,
+            name: name.clone(),
+            path,
+            is_async,
+            is_method,
+            is_pub: vis.is_some_and(|v| matches!(v, syn::Visibility::Public(_))),
+            is_test,
+            handler,
+            impl_of,
+        };
+        self.cx.frames.push(Frame::Fn(info));
+        self.cx.locals.push_fn();
+        self.cx.push_item(name);
+        for input in &sig.inputs {
+            if let FnArg::Typed(t) = input {
+                self.cx.bind_pattern(&t.pat, Some(&t.ty), None, true);
+            }
+        }
+        let node = FnNode {
+            sig,
+            attrs,
+            vis,
+            block,
+        };
+        dispatch!(self, H_FN, |r, cx| r.check_fn(cx, &node));
+        self.visit_signature(sig);
+        self.visit_block(block);
+        dispatch!(self, H_FN_EXIT, |r, cx| r.check_fn_exit(cx, &node));
+        self.cx.pop_item();
+        self.cx.locals.pop_fn();
+        self.cx.frames.pop();
+    }
+
+    fn dispatch_path(&mut self, path: &'ast syn::Path, kind: PathKind) {
+        if self.d.lists[H_PATH].is_empty() {
+            return;
+        }
+        let pr = PathRef {
+            path,
+            kind,
+            resolved: std::cell::OnceCell::new(),
+        };
+        dispatch!(self, H_PATH, |r, cx| r.check_path(cx, &pr));
+    }
+
+    fn visit_macro_call(&mut self, mac: &'ast syn::Macro) {
+        let path = self.cx.resolver.resolve_macro(&mac.path);
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let crate_ = path.as_ref().map(|p| p.first().to_string());
+        let args: &'ast MacroArgs =
+            self.arena
+                .alloc(parse_macro_args(crate_.as_deref(), &name, &mac.tokens));
+        // rocket: routes![a, b]
+        if name == "routes" {
+            for e in args.exprs() {
+                if let Expr::Path(p) = e {
+                    if let Some(q) = self.cx.resolve_value_path(&p.path) {
+                        self.cx.out.handlers.push(q.into_string());
+                    }
+                }
+            }
+        }
+        // write!(s, …) builds the string `s`
+        if name == "write" || name == "writeln" {
+            if let Some((target, rest)) = args.exprs().split_first() {
+                let origin = self.cx.format_origin(rest, mac.span());
+                self.note_string_growth(target, origin, mac.span());
+            }
+        }
+        let call = MacroCall { mac, path, args };
+        dispatch!(self, H_MACRO, |r, cx| r.check_macro(cx, &call));
+        match args {
+            MacroArgs::Exprs(exprs) => {
+                for e in exprs {
+                    self.visit_expr(e);
+                }
+            }
+            MacroArgs::Log(l) => {
+                for f in &l.fields {
+                    if let Some(v) = &f.value {
+                        self.visit_expr(v);
+                    }
+                }
+                for e in &l.format_args {
+                    self.visit_expr(e);
+                }
+            }
+            MacroArgs::Opaque => {}
+        }
+    }
+
+    /// `s.push_str(x)`, `s += x`, `write!(s, …)`: `s` now holds what `x` holds.
+    fn note_string_growth(&mut self, target: &Expr, added: StrOrigin, at: Span) {
+        let target = match target {
+            Expr::Reference(r) => &*r.expr,
+            other => other,
+        };
+        let Expr::Path(p) = target else { return };
+        if p.path.segments.len() != 1 {
+            return;
+        }
+        let name = p.path.segments[0].ident.to_string();
+        if let Some(v) = self.cx.locals.get_mut(&name) {
+            v.origin = match (v.origin, added) {
+                (o, StrOrigin::Static) => o,
+                (StrOrigin::Built(s), _) => StrOrigin::Built(s),
+                (_, StrOrigin::Built(s)) => StrOrigin::Built(s),
+                (_, StrOrigin::Opaque) => StrOrigin::Built(at),
+            };
+        }
+    }
+
+    fn note_registration_call(&mut self, q: &QualifiedName, call: &'ast syn::ExprCall) {
+        if !is_routing_fn(q) {
+            return;
+        }
+        if let Some(Expr::Path(p)) = call.args.iter().last() {
+            if let Some(h) = self.cx.resolve_value_path(&p.path) {
+                self.cx.out.handlers.push(h.into_string());
+            }
+        }
+    }
+
+    fn note_registration_method(&mut self, m: &'ast syn::ExprMethodCall, method: &str) {
+        let Some(Expr::Path(p)) = m.args.iter().last() else {
+            return;
+        };
+        let registers = match method {
+            // actix: web::get().to(handler), route.to(handler)
+            "to" => m.args.len() == 1,
+            // axum: get(a).post(b)
+            _ if handlers::ROUTER_METHODS.contains(&method) => {
+                matches!(chain_root(&m.receiver), Expr::Call(c) if self.cx.resolve_expr(&c.func).is_some_and(|q| is_routing_fn(&q)))
+            }
+            _ => false,
+        };
+        if registers {
+            if let Some(h) = self.cx.resolve_value_path(&p.path) {
+                self.cx.out.handlers.push(h.into_string());
+            }
+        }
+    }
+
+    fn visit_closure_arg(&mut self, e: &'ast Expr, escape: bool) {
+        match e {
+            Expr::Closure(c) if escape => self.walk_closure(c, true),
+            // `move || …` wrapped in parens or a reference
+            Expr::Paren(p) if escape => self.visit_closure_arg(&p.expr, true),
+            other => self.visit_expr(other),
+        }
+    }
+
+    fn walk_closure(&mut self, c: &'ast syn::ExprClosure, escape: bool) {
+        self.cx.frames.push(Frame::Closure {
+            is_async: c.asyncness.is_some(),
+            escape,
+        });
+        self.cx.locals.push_scope();
+        for input in &c.inputs {
+            self.cx.bind_pattern(input, None, None, false);
+        }
+        if let syn::ReturnType::Type(_, t) = &c.output {
+            self.visit_type(t);
+        }
+        self.visit_expr(&c.body);
+        self.cx.locals.pop_scope();
+        self.cx.frames.pop();
+    }
+
+    fn visit_loop_body(&mut self, body: &'ast syn::Block) {
+        self.cx.frames.push(Frame::Loop);
+        self.visit_block(body);
+        self.cx.frames.pop();
+    }
+}
+
+impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+
+    fn visit_item(&mut self, item: &'ast Item) {
+        dispatch!(self, H_ITEM, |r, cx| r.check_item(cx, item));
+        match item {
+            Item::Fn(f) => self.walk_fn(&f.attrs, Some(&f.vis), &f.sig, &f.block, None),
+            Item::Impl(imp) => {
+                let self_ty = self.cx.resolve_type(&imp.self_ty);
+                let trait_ = imp.trait_.as_ref().and_then(|(p, _)| self.cx.resolve(p));
+                if let Some((p, _)) = &imp.trait_ {
+                    self.dispatch_path(p, PathKind::ImplTrait);
+                }
+                let test = imp.attrs.iter().any(is_cfg_test);
+                let name = match &*imp.self_ty {
+                    Type::Path(p) => p
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default(),
+                    _ => "impl".to_string(),
+                };
+                self.cx.resolver.push_self_type(self_ty.clone());
+                self.cx.frames.push(Frame::Impl {
+                    self_ty: self_ty.clone(),
+                    trait_: trait_.clone(),
+                    test,
+                });
+                self.cx.push_item(name);
+                self.visit_generics(&imp.generics);
+                self.visit_type(&imp.self_ty);
+                for ii in &imp.items {
+                    match ii {
+                        syn::ImplItem::Fn(f) => self.walk_fn(
+                            &f.attrs,
+                            Some(&f.vis),
+                            &f.sig,
+                            &f.block,
+                            Some((self_ty.clone(), trait_.clone())),
+                        ),
+                        syn::ImplItem::Const(c) => {
+                            self.cx.frames.push(Frame::StaticInit);
+                            self.visit_type(&c.ty);
+                            self.visit_expr(&c.expr);
+                            self.cx.frames.pop();
+                        }
+                        syn::ImplItem::Macro(m) => self.visit_macro_call(&m.mac),
+                        other => syn::visit::visit_impl_item(self, other),
+                    }
+                }
+                self.cx.pop_item();
+                self.cx.frames.pop();
+                self.cx.resolver.pop_self_type();
+            }
+            Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    let name = m.ident.to_string();
+                    let mut module = self.cx.resolver.module_path().to_vec();
+                    module.push(name.clone());
+                    self.cx.resolver.push_module(module, items);
+                    self.cx.collect_fields(items);
+                    self.cx.frames.push(Frame::Mod {
+                        test: m.attrs.iter().any(is_cfg_test),
+                    });
+                    self.cx.push_item(name);
+                    for i in items {
+                        self.visit_item(i);
+                    }
+                    self.cx.pop_item();
+                    self.cx.frames.pop();
+                    self.cx.resolver.pop();
+                }
+            }
+            Item::Trait(t) => {
+                let q = self.cx.resolver.item_qname(&t.ident.to_string());
+                self.cx.push_item(t.ident.to_string());
+                self.cx.resolver.push_self_type(Some(q.clone()));
+                self.visit_generics(&t.generics);
+                for b in &t.supertraits {
+                    self.visit_type_param_bound(b);
+                }
+                for ti in &t.items {
+                    match ti {
+                        syn::TraitItem::Fn(f) => match &f.default {
+                            Some(body) => self.walk_fn(
+                                &f.attrs,
+                                None,
+                                &f.sig,
+                                body,
+                                Some((Some(q.clone()), Some(q.clone()))),
+                            ),
+                            None => self.visit_signature(&f.sig),
+                        },
+                        other => syn::visit::visit_trait_item(self, other),
+                    }
+                }
+                self.cx.resolver.pop_self_type();
+                self.cx.pop_item();
+            }
+            Item::Use(u) => {
+                let leaves = self.cx.resolver.use_leaves(u);
+                let is_pub = !matches!(u.vis, syn::Visibility::Inherited);
+                for binding in leaves {
+                    if is_pub {
+                        let alias = match &binding.name {
+                            Some(n) => self.cx.resolver.item_qname(n).into_string(),
+                            None if binding.is_glob => {
+                                format!("{}::*", self.cx.resolver.module_qname())
+                            }
+                            None => continue,
+                        };
+                        self.cx
+                            .out
+                            .reexports
+                            .push((alias, binding.target.as_str().to_string()));
+                    }
+                    let leaf = UseLeaf { item: u, binding };
+                    dispatch!(self, H_USE, |r, cx| r.check_use(cx, &leaf));
+                }
+            }
+            Item::Const(c) => {
+                self.cx.frames.push(Frame::StaticInit);
+                self.cx.push_item(c.ident.to_string());
+                self.visit_type(&c.ty);
+                self.visit_expr(&c.expr);
+                self.cx.pop_item();
+                self.cx.frames.pop();
+            }
+            Item::Static(s) => {
+                self.cx.frames.push(Frame::StaticInit);
+                self.cx.push_item(s.ident.to_string());
+                self.visit_type(&s.ty);
+                self.visit_expr(&s.expr);
+                self.cx.pop_item();
+                self.cx.frames.pop();
+            }
+            Item::Macro(m) => self.visit_macro_call(&m.mac),
+            Item::Struct(s) => {
+                self.cx.push_item(s.ident.to_string());
+                syn::visit::visit_item_struct(self, s);
+                self.cx.pop_item();
+            }
+            Item::Enum(e) => {
+                self.cx.push_item(e.ident.to_string());
+                syn::visit::visit_item_enum(self, e);
+                self.cx.pop_item();
+            }
+            other => syn::visit::visit_item(self, other),
+        }
+    }
+
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        let items = b.stmts.iter().filter_map(|s| match s {
+            syn::Stmt::Item(i) => Some(i),
+            _ => None,
+        });
+        let scoped = self.cx.resolver.push_block(items);
+        self.cx.locals.push_scope();
+        dispatch!(self, H_BLOCK, |r, cx| r.check_block(cx, b));
+        for s in &b.stmts {
+            self.visit_stmt(s);
+        }
+        dispatch!(self, H_BLOCK, |r, cx| r.check_block_exit(cx, b));
+        self.cx.locals.pop_scope();
+        if scoped {
+            self.cx.resolver.pop();
+        }
+    }
+
+    fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
+        match s {
+            syn::Stmt::Local(l) => {
+                if let Some(init) = &l.init {
+                    self.visit_expr(&init.expr);
+                    if let Some((_, diverge)) = &init.diverge {
+                        self.visit_expr(diverge);
+                    }
+                }
+                self.visit_pat(&l.pat);
+                dispatch!(self, H_LOCAL, |r, cx| r.check_local(cx, l));
+                let (pat, ty) = match &l.pat {
+                    Pat::Type(t) => (&*t.pat, Some(&*t.ty)),
+                    p => (p, None),
+                };
+                self.cx
+                    .bind_pattern(pat, ty, l.init.as_ref().map(|i| &*i.expr), false);
+            }
+            syn::Stmt::Macro(m) => self.visit_macro_call(&m.mac),
+            syn::Stmt::Item(i) => self.visit_item(i),
+            syn::Stmt::Expr(e, _) => self.visit_expr(e),
+        }
+    }
+
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        let awaited = self.cx.awaited == e as *const Expr as usize;
+        dispatch!(self, H_EXPR, |r, cx| r.check_expr(cx, e));
+        match e {
+            Expr::Call(c) => {
+                let path = self.cx.resolve_expr(&c.func);
+                if let Some(q) = &path {
+                    self.note_registration_call(q, c);
+                }
+                let escape = path.as_ref().is_some_and(|q| self.is_escape_call(q));
+                let call = Call {
+                    expr: c,
+                    path,
+                    awaited,
+                };
+                dispatch!(self, H_CALL, |r, cx| r.check_call(cx, &call));
+                self.visit_expr(&c.func);
+                for arg in &c.args {
+                    self.visit_closure_arg(arg, escape);
+                }
+            }
+            Expr::MethodCall(m) => {
+                let method = m.method.to_string();
+                self.note_registration_method(m, &method);
+                if matches!(
+                    method.as_str(),
+                    "push_str" | "insert_str" | "extend" | "write_str"
+                ) {
+                    if let Some(arg) = m.args.iter().last() {
+                        let origin = self.cx.str_origin(arg);
+                        self.note_string_growth(&m.receiver, origin, m.span());
+                    }
+                }
+                let escape = ESCAPE_HATCH_METHODS.contains(&method.as_str())
+                    || (method == "spawn"
+                        && self
+                            .cx
+                            .chain_root_type(&m.receiver)
+                            .is_some_and(|t| t.is("std::thread::Builder")));
+                let call = MethodCall {
+                    expr: m,
+                    method,
+                    awaited,
+                };
+                dispatch!(self, H_METHOD, |r, cx| r.check_method_call(cx, &call));
+                self.visit_expr(&m.receiver);
+                if let Some(t) = &m.turbofish {
+                    self.visit_angle_bracketed_generic_arguments(t);
+                }
+                for arg in &m.args {
+                    self.visit_closure_arg(arg, escape);
+                }
+            }
+            Expr::Macro(m) => self.visit_macro_call(&m.mac),
+            Expr::Closure(c) => self.walk_closure(c, false),
+            Expr::Async(a) => {
+                self.cx.frames.push(Frame::AsyncBlock);
+                self.visit_block(&a.block);
+                self.cx.frames.pop();
+            }
+            Expr::Await(a) => {
+                let prev = self.cx.awaited;
+                self.cx.awaited = &*a.base as *const Expr as usize;
+                self.visit_expr(&a.base);
+                self.cx.awaited = prev;
+            }
+            Expr::ForLoop(f) => {
+                self.visit_expr(&f.expr);
+                self.cx.frames.push(Frame::Loop);
+                self.cx.locals.push_scope();
+                self.visit_pat(&f.pat);
+                self.cx.bind_pattern(&f.pat, None, None, false);
+                self.visit_block(&f.body);
+                self.cx.locals.pop_scope();
+                self.cx.frames.pop();
+            }
+            Expr::While(w) => {
+                self.cx.frames.push(Frame::Loop);
+                self.cx.locals.push_scope();
+                self.visit_expr(&w.cond);
+                self.visit_block(&w.body);
+                self.cx.locals.pop_scope();
+                self.cx.frames.pop();
+            }
+            Expr::Loop(l) => self.visit_loop_body(&l.body),
+            Expr::If(i) => {
+                self.cx.locals.push_scope();
+                self.visit_expr(&i.cond);
+                self.visit_block(&i.then_branch);
+                self.cx.locals.pop_scope();
+                if let Some((_, e)) = &i.else_branch {
+                    self.visit_expr(e);
+                }
+            }
+            Expr::Let(l) => {
+                self.visit_expr(&l.expr);
+                self.visit_pat(&l.pat);
+                self.cx.bind_pattern(&l.pat, None, None, false);
+            }
+            Expr::Match(m) => {
+                self.visit_expr(&m.expr);
+                for arm in &m.arms {
+                    self.cx.locals.push_scope();
+                    self.visit_pat(&arm.pat);
+                    self.cx.bind_pattern(&arm.pat, None, None, false);
+                    self.visit_expr(&arm.body);
+                    self.cx.locals.pop_scope();
+                }
+            }
+            Expr::Assign(a) => {
+                self.visit_expr(&a.left);
+                self.visit_expr(&a.right);
+                if let Expr::Path(p) = &*a.left {
+                    if p.path.segments.len() == 1 {
+                        let origin = self.cx.str_origin(&a.right);
+                        if let Some(v) = self
+                            .cx
+                            .locals
+                            .get_mut(&p.path.segments[0].ident.to_string())
+                        {
+                            v.origin = origin;
+                        }
+                    }
+                }
+            }
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::AddAssign(_)) => {
+                self.visit_expr(&b.left);
+                self.visit_expr(&b.right);
+                let origin = self.cx.str_origin(&b.right);
+                self.note_string_growth(&b.left, origin, b.span());
+            }
+            Expr::Path(p) => {
+                if let Some(q) = &p.qself {
+                    self.visit_type(&q.ty);
+                }
+                self.dispatch_path(&p.path, PathKind::Expr);
+                self.visit_path(&p.path);
+            }
+            Expr::Struct(s) => {
+                self.dispatch_path(&s.path, PathKind::StructLit);
+                self.visit_path(&s.path);
+                for f in &s.fields {
+                    self.visit_expr(&f.expr);
+                }
+                if let Some(rest) = &s.rest {
+                    self.visit_expr(rest);
+                }
+            }
+            other => syn::visit::visit_expr(self, other),
+        }
+    }
+
+    fn visit_type_path(&mut self, t: &'ast syn::TypePath) {
+        if let Some(q) = &t.qself {
+            self.visit_type(&q.ty);
+        }
+        self.dispatch_path(&t.path, PathKind::Type);
+        self.visit_path(&t.path);
+    }
+
+    fn visit_trait_bound(&mut self, b: &'ast syn::TraitBound) {
+        self.dispatch_path(&b.path, PathKind::Bound);
+        self.visit_path(&b.path);
+    }
+
+    fn visit_pat_tuple_struct(&mut self, p: &'ast syn::PatTupleStruct) {
+        self.dispatch_path(&p.path, PathKind::Pattern);
+        syn::visit::visit_pat_tuple_struct(self, p);
+    }
+
+    fn visit_pat_struct(&mut self, p: &'ast syn::PatStruct) {
+        self.dispatch_path(&p.path, PathKind::Pattern);
+        syn::visit::visit_pat_struct(self, p);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        // macros in type or pattern position
+        self.visit_macro_call(mac);
+    }
+}

@@ -1,0 +1,5 @@
+//! Input validation: request DTOs are validated before use.
+
+pub fn rules() -> Vec<Box<dyn stratalint_engine::Rule>> {
+    vec![]
+}
