@@ -132,4 +132,23 @@ pub struct CheckArgs {
     /// Only print the summary line (and errors).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Lint standard input as if it were this file (for editors and unsaved buffers); the project
+    /// around the path is the context.
+    #[arg(long, value_name = "PATH", conflicts_with = "changed_since")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Check only the files changed since this git revision (committed, staged, unstaged and
+    /// untracked), with the whole project as context.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+
+    /// Hide the findings recorded in this baseline (default: the config's `baseline`); report
+    /// the entries that no longer match.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in FILE (a baseline) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }

@@ -3,8 +3,12 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use stratalint_engine::baseline::{self, Baseline};
 use stratalint_engine::pipeline::{all_metas, parse_only};
-use stratalint_engine::{CheckError, CheckOptions, Severity};
+use stratalint_engine::{CheckError, CheckOptions, Severity, StdinInput};
 use stratalint_report::{Format, Report};
 
 use crate::cli::{CheckArgs, ColorChoice, Command, DebugCommand, FailOn, ListFormat, RulesArgs};
@@ -44,7 +48,7 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
-fn check(args: CheckArgs) -> i32 {
+fn check(mut args: CheckArgs) -> i32 {
     let Some(format) = Format::parse(&args.format) else {
         eprintln!(
             "error: unknown output format `{}`; expected one of: {}",
@@ -57,6 +61,32 @@ fn check(args: CheckArgs) -> i32 {
         );
         return 2;
     };
+    let stdin = match &args.stdin_filename {
+        Some(path) => {
+            let mut contents = String::new();
+            if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut contents) {
+                eprintln!("error: cannot read standard input: {e}");
+                return 2;
+            }
+            Some(StdinInput { path: path.clone(), contents })
+        }
+        None => None,
+    };
+    if let Some(rev) = &args.changed_since {
+        match changed_files(rev, &args.paths) {
+            Ok(files) if files.is_empty() => {
+                if !args.quiet {
+                    println!("No files changed since {rev}");
+                }
+                return 0;
+            }
+            Ok(files) => args.paths = files,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    }
     let opts = CheckOptions {
         paths: args.paths.clone(),
         cwd: cwd(),
@@ -65,11 +95,43 @@ fn check(args: CheckArgs) -> i32 {
         ignore: args.ignore.clone(),
         jobs: args.jobs,
         force_exclude: args.force_exclude,
+        stdin: stdin.clone(),
     };
-    let result = match stratalint_engine::check(&opts, stratalint_rules::all()) {
+    let mut result = match stratalint_engine::check(&opts, stratalint_rules::all()) {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::from_diagnostics(&result.diagnostics);
+        return match baseline.write(path) {
+            Ok(()) => {
+                eprintln!("wrote {} findings to the baseline {}", baseline.entries.len(), path.display());
+                0
+            }
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                2
+            }
+        };
+    }
+    let baseline_path = args.baseline.clone().map(|p| cwd().join(p)).or_else(|| result.config.baseline.clone());
+    let mut baseline_note = None;
+    if let Some(path) = baseline_path {
+        let baseline = match Baseline::load(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {e}\nrecord one with `stratalint check --write-baseline {}`", path.display());
+                return 2;
+            }
+        };
+        let checked: BTreeSet<&str> = result.checked_files.iter().map(|f| &**f).collect();
+        let outcome = baseline.apply(&mut result.diagnostics, &checked);
+        baseline_note = Some((path, outcome));
+    }
+    let mut sources: HashMap<String, Arc<str>> = HashMap::new();
+    if let (Some(input), Some(file)) = (&stdin, result.checked_files.first()) {
+        sources.insert(file.to_string(), Arc::from(input.contents.as_str()));
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let report = Report {
         diagnostics: &result.diagnostics,
@@ -79,7 +141,7 @@ fn check(args: CheckArgs) -> i32 {
         elapsed: result.elapsed,
         color: use_color(args.color, to_terminal),
         version: env!("CARGO_PKG_VERSION"),
-        sources: None,
+        sources: Some(&sources),
     };
     let mut buf: Vec<u8> = Vec::new();
     let written = if args.quiet {
@@ -113,6 +175,9 @@ fn check(args: CheckArgs) -> i32 {
             return 2;
         }
     }
+    if let Some((path, outcome)) = &baseline_note {
+        report_baseline(path, outcome);
+    }
     let fail_on = match args.fail_on {
         Some(FailOn::Error) => Severity::Error,
         Some(FailOn::Warning) => Severity::Warning,
@@ -121,6 +186,63 @@ fn check(args: CheckArgs) -> i32 {
     };
     let failing = result.diagnostics.iter().any(|d| d.severity >= fail_on);
     i32::from(failing && !args.exit_zero)
+}
+
+fn report_baseline(path: &std::path::Path, outcome: &baseline::Outcome) {
+    if outcome.matched > 0 {
+        eprintln!("{} known findings hidden by the baseline {}", outcome.matched, path.display());
+    }
+    if !outcome.stale.is_empty() {
+        eprintln!(
+            "{} baseline entries no longer match a finding (fixed?); run `stratalint check --write-baseline {}` to drop them:",
+            outcome.stale.len(),
+            path.display()
+        );
+        for e in outcome.stale.iter().take(20) {
+            eprintln!("  {} [{}] {}", e.file, e.rule, e.message);
+        }
+        if outcome.stale.len() > 20 {
+            eprintln!("  … and {} more", outcome.stale.len() - 20);
+        }
+    }
+}
+
+/// Files changed since `rev` (committed since, staged, unstaged, untracked), absolute, existing,
+/// and under `paths` when some are given.
+fn changed_files(rev: &str, paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| format!("--changed-since needs git: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "git {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    names.extend(git(&["diff", "--name-only", "--no-renames", rev, "--"])?.lines().map(str::to_string));
+    names.extend(git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?.lines().map(str::to_string));
+    let cwd = cwd();
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| cwd.join(p).canonicalize().unwrap_or_else(|_| cwd.join(p)))
+        .collect();
+    let top = top.canonicalize().unwrap_or(top);
+    Ok(names
+        .into_iter()
+        .filter(|n| !n.is_empty())
+        .map(|n| top.join(n))
+        .filter(|p| p.is_file())
+        .filter(|p| roots.is_empty() || roots.iter().any(|r| p.starts_with(r)))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect())
 }
 
 fn write_statistics(diags: &[stratalint_engine::Diagnostic], out: &mut Vec<u8>) {

@@ -2,6 +2,7 @@
 //! model (name resolution, scopes, layers, handlers), the rule API, suppressions and the pipeline
 //! that runs a check. See ARCHITECTURE.md for the map.
 
+pub mod baseline;
 pub mod config;
 pub mod diagnostic;
 pub mod engine_rules;
@@ -19,7 +20,7 @@ pub mod visit;
 pub use config::{Config, ConfigError};
 pub use diagnostic::{Diagnostic, Family, Label, Loc, Position, Severity};
 pub use layers::{LayerMap, Role};
-pub use pipeline::{check, CheckError, CheckOptions, CheckResult, ProjectCx};
+pub use pipeline::{check, CheckError, CheckOptions, CheckResult, ProjectCx, StdinInput};
 pub use rule::{Hooks, Rule, RuleMeta, RuleOptions, TextFile};
 pub use semantic::{QualifiedName, StrOrigin};
 pub use visit::{Call, Cx, FnNode, MacroCall, MethodCall, PathKind, PathRef, TextCx, UseLeaf};

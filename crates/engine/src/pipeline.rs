@@ -49,6 +49,17 @@ pub struct CheckOptions {
     pub jobs: Option<usize>,
     /// Apply excludes to files named on the command line too.
     pub force_exclude: bool,
+    /// `--stdin-filename`: lint this text as if it were that file (which need not exist on disk);
+    /// only it is reported, the project around it is the context.
+    pub stdin: Option<StdinInput>,
+}
+
+/// A buffer to lint in place of a file: an editor's unsaved text.
+#[derive(Clone, Debug)]
+pub struct StdinInput {
+    /// The path it stands for, as given (relative to `cwd`).
+    pub path: PathBuf,
+    pub contents: String,
 }
 
 /// A failure that is not a finding: exit 2.
@@ -79,6 +90,8 @@ pub struct CheckResult {
     pub diagnostics: Vec<Diagnostic>,
     /// Files checked in the requested paths (not the context files).
     pub files_checked: usize,
+    /// Their paths relative to the root.
+    pub checked_files: Vec<Arc<str>>,
     pub root: PathBuf,
     pub config: Config,
     pub elapsed: Duration,
@@ -108,6 +121,9 @@ pub fn load_config(
 }
 
 fn absolute_paths(opts: &CheckOptions) -> Result<Vec<PathBuf>, CheckError> {
+    if let Some(stdin) = &opts.stdin {
+        return Ok(vec![stdin_path(opts, stdin)?]);
+    }
     let given = if opts.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -121,6 +137,18 @@ fn absolute_paths(opts: &CheckOptions) -> Result<Vec<PathBuf>, CheckError> {
                 .map_err(|_| CheckError::Usage(format!("path `{}` does not exist", p.display())))
         })
         .collect()
+}
+
+/// The absolute path a stdin buffer stands for: its directory must exist (it is the context).
+fn stdin_path(opts: &CheckOptions, stdin: &StdinInput) -> Result<PathBuf, CheckError> {
+    let abs = opts.cwd.join(&stdin.path);
+    let (Some(dir), Some(name)) = (abs.parent(), abs.file_name()) else {
+        return Err(CheckError::Usage(format!("`{}` is not a file path", stdin.path.display())));
+    };
+    let dir = dir.canonicalize().map_err(|_| {
+        CheckError::Usage(format!("the directory of `{}` does not exist", stdin.path.display()))
+    })?;
+    Ok(dir.join(name))
 }
 
 fn common_anchor(paths: &[PathBuf]) -> PathBuf {
@@ -246,7 +274,12 @@ pub fn check(
     config.configure_rules(&mut rules)?;
 
     let root = project::find_root(&anchor, &config);
-    let project = project::discover(&root, &paths, &config, opts.force_exclude);
+    let stdin: Option<(PathBuf, &str)> = match &opts.stdin {
+        Some(s) => Some((stdin_path(opts, s)?, s.contents.as_str())),
+        None => None,
+    };
+    let virtual_files: Vec<(PathBuf, u64)> = stdin.iter().map(|(p, c)| (p.clone(), c.len() as u64)).collect();
+    let project = project::discover(&root, &paths, &virtual_files, &config, opts.force_exclude);
     let selection = select_rules(&config, &metas);
     let n_engine = crate::engine_rules::metas().len();
 
@@ -264,7 +297,8 @@ pub fn check(
             .par_iter()
             .map(|file| {
                 let (on, sev) = enabled_for(&config, &selection, &metas, &file.rel);
-                let res = check_file(file, &project, &config, rule_slice, &metas, n_engine, &on);
+                let overlay = stdin.as_ref().filter(|(p, _)| *p == file.abs).map(|(_, c)| *c);
+                let res = check_file(file, overlay, &project, &config, rule_slice, &metas, n_engine, &on);
                 (res, sev)
             })
             .collect()
@@ -319,10 +353,12 @@ pub fn check(
     let mut sevs: Vec<Vec<Option<Severity>>> = Vec::with_capacity(results.len());
     let mut directives: Vec<Vec<Directive>> = Vec::with_capacity(results.len());
     let mut files_checked = 0;
+    let mut checked_files = Vec::new();
     let mut malformed_all: Vec<(usize, Malformed)> = Vec::new();
     for (fi, (r, sev)) in results.into_iter().enumerate() {
         if r.checked && project.files[fi].report {
             files_checked += 1;
+            checked_files.push(project.files[fi].rel.clone());
         }
         per_file[fi].extend(r.diags);
         sevs.push(sev);
@@ -452,6 +488,7 @@ pub fn check(
     Ok(CheckResult {
         diagnostics: out,
         files_checked,
+        checked_files,
         root: project.root.clone(),
         config,
         elapsed: started.elapsed(),
@@ -564,8 +601,10 @@ impl<'a> ProjectCx<'a> {
 
 /// Read, parse and walk one file. Never panics: a panic inside a rule becomes an
 /// `internal-error` finding for the file.
+#[allow(clippy::too_many_arguments)]
 fn check_file(
     file: &FileInfo,
+    overlay: Option<&str>,
     project: &Project,
     config: &Config,
     rules: &[Box<dyn Rule>],
@@ -574,7 +613,7 @@ fn check_file(
     on: &[bool],
 ) -> FileResult {
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        check_file_inner(file, project, config, rules, metas, n_engine, on)
+        check_file_inner(file, overlay, project, config, rules, metas, n_engine, on)
     }));
     #[cfg(not(fuzzing))]
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -602,8 +641,10 @@ fn check_file(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_file_inner(
     file: &FileInfo,
+    overlay: Option<&str>,
     project: &Project,
     config: &Config,
     rules: &[Box<dyn Rule>],
@@ -630,7 +671,11 @@ fn check_file_inner(
         );
         return res;
     }
-    let bytes = match std::fs::read(&file.abs) {
+    let read = match overlay {
+        Some(text) => Ok(text.as_bytes().to_vec()),
+        None => std::fs::read(&file.abs),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             res.diags.push(engine_diag(
@@ -782,7 +827,7 @@ pub fn parse_only(opts: &CheckOptions) -> Result<(usize, Duration), CheckError> 
     let metas: Vec<&'static RuleMeta> = crate::engine_rules::metas().to_vec();
     let (config, anchor, paths) = load_config(opts, &metas)?;
     let root = project::find_root(&anchor, &config);
-    let project = project::discover(&root, &paths, &config, opts.force_exclude);
+    let project = project::discover(&root, &paths, &[], &config, opts.force_exclude);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.unwrap_or(0))
         .stack_size(WORKER_STACK)

@@ -213,7 +213,15 @@ fn workspace_contains(manifest: &str, ws_dir: &Path, member: &Path) -> bool {
 
 /// Walk the project and build the module tree. `report` are the paths the user named (absolute);
 /// files outside them are context only.
-pub fn discover(root: &Path, report: &[PathBuf], config: &Config, force_exclude: bool) -> Project {
+///
+/// `virtual_files` (absolute path, size) are files that may not exist on disk (a stdin buffer).
+pub fn discover(
+    root: &Path,
+    report: &[PathBuf],
+    virtual_files: &[(PathBuf, u64)],
+    config: &Config,
+    force_exclude: bool,
+) -> Project {
     let root = root.to_path_buf();
     let mut walked = walk(&root, &root, config, true);
     // a directory named explicitly is checked even where a parent's .gitignore covers it
@@ -243,6 +251,16 @@ pub fn discover(root: &Path, report: &[PathBuf], config: &Config, force_exclude:
             }
             let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
             walked.push((p.clone(), rel, size));
+        }
+    }
+    for (p, size) in virtual_files {
+        if !p.starts_with(&root) {
+            continue;
+        }
+        let rel = rel_path(&root, p);
+        walked.retain(|w| w.1 != rel);
+        if !(force_exclude && config.files.exclude.is_match(&rel)) {
+            walked.push((p.clone(), rel, *size));
         }
     }
     walked.sort_by(|a, b| a.1.cmp(&b.1));

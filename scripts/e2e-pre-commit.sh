@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# End-to-end: stratalint's hooks run by the real pre-commit (PyPI) in a temporary git repository.
+# A commit that adds a violation fails; a commit of clean files passes. The `system` hook is always
+# tested; the `rust` hook (which builds stratalint with `cargo install`) with `--with-rust-hook`.
+# Exit codes: 0 passed, 1 a check failed, 3 pre-commit could not be installed.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+with_rust_hook=${1:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "pre-commit e2e: FAIL: $*" >&2; exit 1; }
+
+venv="${STRATALINT_E2E_CACHE:-$HOME/.cache/stratalint-e2e}/pre-commit-venv"
+if [ ! -x "$venv/bin/pre-commit" ]; then
+  python3 -m venv "$venv" && "$venv/bin/pip" install -q pre-commit || { echo "pre-commit e2e: cannot install pre-commit (network?)" >&2; exit 3; }
+fi
+precommit="$venv/bin/pre-commit"
+"$precommit" --version
+
+(cd "$repo" && cargo build --quiet --locked --bin stratalint) || fail "cannot build stratalint"
+export PATH="$repo/target/debug:$PATH"
+# pre-commit clones the hook repository at a commit: use the current HEAD of this repository
+rev=$(git -C "$repo" rev-parse HEAD)
+if [ -n "$(git -C "$repo" status --porcelain -- .pre-commit-hooks.yaml)" ]; then
+  fail ".pre-commit-hooks.yaml has uncommitted changes; pre-commit reads it from HEAD"
+fi
+
+project="$work/project"
+mkdir -p "$project/src/services"
+cd "$project"
+git init -q
+git config user.email e2e@example.com
+git config user.name e2e
+cat > Cargo.toml <<'TOML'
+[package]
+name = "e2e"
+version = "0.1.0"
+edition = "2021"
+TOML
+printf 'pub mod services;\n' > src/lib.rs
+printf 'pub mod clean;\npub mod slow;\n' > src/services/mod.rs
+printf 'pub async fn ok() -> u8 {\n    1\n}\n' > src/services/clean.rs
+cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $repo
+    rev: $rev
+    hooks:
+      - id: stratalint-system
+YAML
+git add -A && git commit -qm "initial" --no-verify
+"$precommit" install -q || fail "pre-commit install"
+
+# 1. a clean change commits
+printf 'pub async fn ok() -> u8 {\n    2\n}\n' > src/services/clean.rs
+git add -A
+out=$(git commit -qm "clean change" 2>&1) || fail "a clean commit was rejected:\n$out"
+echo "ok: a clean commit passes"
+
+# 2. a violation fails the commit, with the finding in the output
+printf 'pub async fn slow() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n' > src/services/slow.rs
+git add -A
+if out=$(git commit -qm "violation" 2>&1); then fail "a commit with a violation passed:\n$out"; fi
+echo "$out" | grep -q "src/services/slow.rs:2:5: error\[blocking-call-in-async\]" || fail "the finding is not in the output:\n$out"
+echo "ok: a commit with a violation fails and shows the finding"
+
+# 3. an excluded file passed by pre-commit stays excluded (--force-exclude)
+printf '[files]\nexclude = ["src/services/slow.rs"]\n' > stratalint.toml
+git add -A
+out=$(git commit -qm "excluded violation" 2>&1) || fail "an excluded file was checked:\n$out"
+echo "ok: excludes apply to files pre-commit passes"
+
+# 4. the rust hook, built by pre-commit with cargo (slow: a release build)
+if [ "$with_rust_hook" = "--with-rust-hook" ]; then
+  git rm -q --cached stratalint.toml && rm stratalint.toml
+  printf 'pub async fn slow2() {\n    std::thread::sleep(std::time::Duration::from_secs(2));\n}\n' >> src/services/slow.rs
+  git add -A
+  if out=$(PATH="${PATH#"$repo/target/debug:"}" "$precommit" try-repo "$repo" stratalint --ref "$rev" --files src/services/slow.rs 2>&1); then
+    fail "the rust hook passed a violation:\n$out"
+  fi
+  echo "$out" | grep -q "error\[blocking-call-in-async\]" || fail "the rust hook did not report the finding:\n$out"
+  echo "ok: the language: rust hook builds stratalint and fails on the violation"
+fi
+echo "pre-commit e2e: PASS"
