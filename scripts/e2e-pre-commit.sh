@@ -48,7 +48,7 @@ repos:
       - id: stratalint-system
 YAML
 git add -A && git commit -qm "initial" --no-verify
-"$precommit" install -q || fail "pre-commit install"
+"$precommit" install >/dev/null || fail "pre-commit install"
 
 # 1. a clean change commits
 printf 'pub async fn ok() -> u8 {\n    2\n}\n' > src/services/clean.rs
