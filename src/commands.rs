@@ -68,7 +68,10 @@ fn check(mut args: CheckArgs) -> i32 {
                 eprintln!("error: cannot read standard input: {e}");
                 return 2;
             }
-            Some(StdinInput { path: path.clone(), contents })
+            Some(StdinInput {
+                path: path.clone(),
+                contents,
+            })
         }
         None => None,
     };
@@ -105,7 +108,11 @@ fn check(mut args: CheckArgs) -> i32 {
         let baseline = Baseline::from_diagnostics(&result.diagnostics);
         return match baseline.write(path) {
             Ok(()) => {
-                eprintln!("wrote {} findings to the baseline {}", baseline.entries.len(), path.display());
+                eprintln!(
+                    "wrote {} findings to the baseline {}",
+                    baseline.entries.len(),
+                    path.display()
+                );
                 0
             }
             Err(e) => {
@@ -114,13 +121,20 @@ fn check(mut args: CheckArgs) -> i32 {
             }
         };
     }
-    let baseline_path = args.baseline.clone().map(|p| cwd().join(p)).or_else(|| result.config.baseline.clone());
+    let baseline_path = args
+        .baseline
+        .clone()
+        .map(|p| cwd().join(p))
+        .or_else(|| result.config.baseline.clone());
     let mut baseline_note = None;
     if let Some(path) = baseline_path {
         let baseline = match Baseline::load(&path) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("error: {e}\nrecord one with `stratalint check --write-baseline {}`", path.display());
+                eprintln!(
+                    "error: {e}\nrecord one with `stratalint check --write-baseline {}`",
+                    path.display()
+                );
                 return 2;
             }
         };
@@ -190,7 +204,11 @@ fn check(mut args: CheckArgs) -> i32 {
 
 fn report_baseline(path: &std::path::Path, outcome: &baseline::Outcome) {
     if outcome.matched > 0 {
-        eprintln!("{} known findings hidden by the baseline {}", outcome.matched, path.display());
+        eprintln!(
+            "{} known findings hidden by the baseline {}",
+            outcome.matched,
+            path.display()
+        );
     }
     if !outcome.stale.is_empty() {
         eprintln!(
@@ -226,8 +244,16 @@ fn changed_files(rev: &str, paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     };
     let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
     let mut names: BTreeSet<String> = BTreeSet::new();
-    names.extend(git(&["diff", "--name-only", "--no-renames", rev, "--"])?.lines().map(str::to_string));
-    names.extend(git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?.lines().map(str::to_string));
+    names.extend(
+        git(&["diff", "--name-only", "--no-renames", rev, "--"])?
+            .lines()
+            .map(str::to_string),
+    );
+    names.extend(
+        git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?
+            .lines()
+            .map(str::to_string),
+    );
     let cwd = cwd();
     let roots: Vec<PathBuf> = paths
         .iter()

@@ -43,19 +43,54 @@ fn violations_copy() -> tempfile::TempDir {
 fn baseline_hides_known_findings_follows_moved_code_and_reports_stale_entries() {
     let p = violations_copy();
     let root = p.path();
-    let o = stratalint(&["check", "--select", SLICE, "--write-baseline", "baseline.json"], root);
+    let o = stratalint(
+        &[
+            "check",
+            "--select",
+            SLICE,
+            "--write-baseline",
+            "baseline.json",
+        ],
+        root,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert!(text(&o.stderr).contains("wrote 10 findings"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("wrote 10 findings"),
+        "{}",
+        text(&o.stderr)
+    );
 
     // with the baseline, nothing is new
-    let o = stratalint(&["check", "--select", SLICE, "--baseline", "baseline.json", "--format", "concise"], root);
-    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
-    assert!(text(&o.stderr).contains("10 known findings hidden"), "{}", text(&o.stderr));
+    let o = stratalint(
+        &[
+            "check",
+            "--select",
+            SLICE,
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "concise",
+        ],
+        root,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    assert!(
+        text(&o.stderr).contains("10 known findings hidden"),
+        "{}",
+        text(&o.stderr)
+    );
 
     // move code (lines shift), fix one finding, add a new one
     let service = root.join("src/services/user_service.rs");
     let original = std::fs::read_to_string(&service).unwrap();
-    let moved = format!("//! Moved down by a new header.\n//!\n//! And another line.\n\n{original}");
+    let moved =
+        format!("//! Moved down by a new header.\n//!\n//! And another line.\n\n{original}");
     let fixed = moved.replace(
         "        std::thread::sleep(std::time::Duration::from_millis(50));\n        std::fs::write",
         "        std::fs::write",
@@ -67,27 +102,70 @@ fn baseline_hides_known_findings_follows_moved_code_and_reports_stale_entries() 
     );
     std::fs::write(&service, added).unwrap();
 
-    let o = stratalint(&["check", "--select", SLICE, "--baseline", "baseline.json", "--format", "concise"], root);
+    let o = stratalint(
+        &[
+            "check",
+            "--select",
+            SLICE,
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "concise",
+        ],
+        root,
+    );
     let out = text(&o.stdout);
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
-    let findings: Vec<&str> = out.lines().filter(|l| l.contains("error[") || l.contains("warning[")).collect();
-    assert_eq!(findings.len(), 1, "only the new finding is reported:\n{out}");
+    let findings: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("error[") || l.contains("warning["))
+        .collect();
+    assert_eq!(
+        findings.len(),
+        1,
+        "only the new finding is reported:\n{out}"
+    );
     assert!(findings[0].contains("in async fn `pause`"), "{out}");
-    assert!(err.contains("9 known findings hidden"), "the moved ones still match: {err}");
+    assert!(
+        err.contains("9 known findings hidden"),
+        "the moved ones still match: {err}"
+    );
     assert!(err.contains("1 baseline entries no longer match"), "{err}");
-    assert!(err.contains("src/services/user_service.rs [blocking-call-in-async]"), "{err}");
+    assert!(
+        err.contains("src/services/user_service.rs [blocking-call-in-async]"),
+        "{err}"
+    );
 }
 
 #[test]
 fn baseline_from_config_and_missing_baseline_is_an_error() {
     let p = violations_copy();
     let root = p.path();
-    std::fs::write(root.join("stratalint.toml"), format!("baseline = \"stratalint-baseline.json\"\nselect = {:?}\n", SLICE.split(',').collect::<Vec<_>>())).unwrap();
+    std::fs::write(
+        root.join("stratalint.toml"),
+        format!(
+            "baseline = \"stratalint-baseline.json\"\nselect = {:?}\n",
+            SLICE.split(',').collect::<Vec<_>>()
+        ),
+    )
+    .unwrap();
     let o = stratalint(&["check"], root);
-    assert_eq!(o.status.code(), Some(2), "a configured baseline that does not exist is an error");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a configured baseline that does not exist is an error"
+    );
     assert!(text(&o.stderr).contains("--write-baseline"));
-    assert_eq!(stratalint(&["check", "--write-baseline", "stratalint-baseline.json"], root).status.code(), Some(0));
+    assert_eq!(
+        stratalint(
+            &["check", "--write-baseline", "stratalint-baseline.json"],
+            root
+        )
+        .status
+        .code(),
+        Some(0)
+    );
     let o = stratalint(&["check"], root);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
 }
@@ -96,7 +174,13 @@ fn baseline_from_config_and_missing_baseline_is_an_error() {
 fn stdin_is_linted_as_the_named_file_with_the_project_as_context() {
     let p = violations_copy();
     let mut child = Command::new(env!("CARGO_BIN_EXE_stratalint"))
-        .args(["check", "--format", "concise", "--stdin-filename", "src/services/draft.rs"])
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "src/services/draft.rs",
+        ])
         .current_dir(p.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -113,22 +197,53 @@ fn stdin_is_linted_as_the_named_file_with_the_project_as_context() {
     let o = child.wait_with_output().unwrap();
     let out = text(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
-    assert!(out.contains("src/services/draft.rs:2:5: error[blocking-call-in-async]"), "{out}");
-    assert!(out.contains("1 file checked"), "only the buffer is reported: {out}");
+    assert!(
+        out.contains("src/services/draft.rs:2:5: error[blocking-call-in-async]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 file checked"),
+        "only the buffer is reported: {out}"
+    );
 }
 
 #[test]
 fn named_files_get_the_project_context_and_force_exclude_applies() {
     let p = violations_copy();
     let root = p.path();
-    let o = stratalint(&["check", "--format", "concise", "src/api/v1/users.rs"], root);
+    let o = stratalint(
+        &["check", "--format", "concise", "src/api/v1/users.rs"],
+        root,
+    );
     let out = text(&o.stdout);
     assert!(out.contains("error[handler-database-access]"), "{out}");
-    assert!(!out.contains("user_service.rs"), "only the named file is reported: {out}");
-    std::fs::write(root.join("stratalint.toml"), "[files]\nexclude = [\"src/api/**\"]\n").unwrap();
-    let o = stratalint(&["check", "--format", "concise", "src/api/v1/users.rs"], root);
-    assert!(text(&o.stdout).contains("handler-database-access"), "named files bypass excludes by default");
-    let o = stratalint(&["check", "--format", "concise", "--force-exclude", "src/api/v1/users.rs"], root);
+    assert!(
+        !out.contains("user_service.rs"),
+        "only the named file is reported: {out}"
+    );
+    std::fs::write(
+        root.join("stratalint.toml"),
+        "[files]\nexclude = [\"src/api/**\"]\n",
+    )
+    .unwrap();
+    let o = stratalint(
+        &["check", "--format", "concise", "src/api/v1/users.rs"],
+        root,
+    );
+    assert!(
+        text(&o.stdout).contains("handler-database-access"),
+        "named files bypass excludes by default"
+    );
+    let o = stratalint(
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--force-exclude",
+            "src/api/v1/users.rs",
+        ],
+        root,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
 }
 
@@ -137,18 +252,37 @@ fn changed_since_checks_only_changed_files() {
     let p = violations_copy();
     let root = p.path();
     let git = |args: &[&str]| {
-        let o = Command::new("git").args(args).current_dir(root).output().unwrap();
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .unwrap();
         assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
     };
     git(&["init", "-q"]);
     git(&["-c", "user.name=t", "-c", "user.email=t@e", "add", "-A"]);
-    git(&["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "base"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@e",
+        "commit",
+        "-qm",
+        "base",
+    ]);
     let o = stratalint(&["check", "--changed-since", "HEAD"], root);
     assert_eq!(o.status.code(), Some(0));
     assert!(text(&o.stdout).contains("No files changed since HEAD"));
     // an untracked new file and a modified one
-    std::fs::write(root.join("src/services/fresh.rs"), "pub async fn f() { std::thread::sleep(std::time::Duration::ZERO); }\n").unwrap();
-    let o = stratalint(&["check", "--changed-since", "HEAD", "--format", "concise"], root);
+    std::fs::write(
+        root.join("src/services/fresh.rs"),
+        "pub async fn f() { std::thread::sleep(std::time::Duration::ZERO); }\n",
+    )
+    .unwrap();
+    let o = stratalint(
+        &["check", "--changed-since", "HEAD", "--format", "concise"],
+        root,
+    );
     let out = text(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
     assert!(out.contains("src/services/fresh.rs:1:"), "{out}");
@@ -159,11 +293,29 @@ fn changed_since_checks_only_changed_files() {
 fn statistics_and_output_file() {
     let p = violations_copy();
     let root = p.path();
-    let o = stratalint(&["check", "--statistics", "--format", "concise", "--output", "report.txt"], root);
+    let o = stratalint(
+        &[
+            "check",
+            "--statistics",
+            "--format",
+            "concise",
+            "--output",
+            "report.txt",
+        ],
+        root,
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty(), "the report goes to the file");
     let report = std::fs::read_to_string(root.join("report.txt")).unwrap();
     assert!(report.contains("error[sql-injection]"));
-    let stats: Vec<&str> = report.lines().filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit())).collect();
-    assert!(stats.iter().any(|l| l.contains("migration-file-name") && l.trim_start().starts_with('3')), "{report}");
+    let stats: Vec<&str> = report
+        .lines()
+        .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert!(
+        stats
+            .iter()
+            .any(|l| l.contains("migration-file-name") && l.trim_start().starts_with('3')),
+        "{report}"
+    );
 }

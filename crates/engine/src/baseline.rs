@@ -56,9 +56,10 @@ impl Baseline {
     }
 
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let b: Baseline =
-            serde_json::from_str(&text).map_err(|e| format!("{}: not a stratalint baseline: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        let b: Baseline = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a stratalint baseline: {e}", path.display()))?;
         if b.version != FORMAT_VERSION {
             return Err(format!(
                 "{}: baseline format {} is not supported (expected {FORMAT_VERSION}); write it again with --write-baseline",
@@ -82,8 +83,11 @@ impl Baseline {
     /// Drop the findings the baseline knows. `checked` are the files this run looked at: entries of
     /// other files are neither matched nor stale.
     pub fn apply(&self, diags: &mut Vec<Diagnostic>, checked: &BTreeSet<&str>) -> Outcome {
-        let known: BTreeSet<(&str, &str)> =
-            self.entries.iter().map(|e| (e.file.as_str(), e.fingerprint.as_str())).collect();
+        let known: BTreeSet<(&str, &str)> = self
+            .entries
+            .iter()
+            .map(|e| (e.file.as_str(), e.fingerprint.as_str()))
+            .collect();
         let mut used: BTreeSet<(String, String)> = BTreeSet::new();
         let before = diags.len();
         diags.retain(|d| {

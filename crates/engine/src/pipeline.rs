@@ -143,10 +143,16 @@ fn absolute_paths(opts: &CheckOptions) -> Result<Vec<PathBuf>, CheckError> {
 fn stdin_path(opts: &CheckOptions, stdin: &StdinInput) -> Result<PathBuf, CheckError> {
     let abs = opts.cwd.join(&stdin.path);
     let (Some(dir), Some(name)) = (abs.parent(), abs.file_name()) else {
-        return Err(CheckError::Usage(format!("`{}` is not a file path", stdin.path.display())));
+        return Err(CheckError::Usage(format!(
+            "`{}` is not a file path",
+            stdin.path.display()
+        )));
     };
     let dir = dir.canonicalize().map_err(|_| {
-        CheckError::Usage(format!("the directory of `{}` does not exist", stdin.path.display()))
+        CheckError::Usage(format!(
+            "the directory of `{}` does not exist",
+            stdin.path.display()
+        ))
     })?;
     Ok(dir.join(name))
 }
@@ -278,7 +284,10 @@ pub fn check(
         Some(s) => Some((stdin_path(opts, s)?, s.contents.as_str())),
         None => None,
     };
-    let virtual_files: Vec<(PathBuf, u64)> = stdin.iter().map(|(p, c)| (p.clone(), c.len() as u64)).collect();
+    let virtual_files: Vec<(PathBuf, u64)> = stdin
+        .iter()
+        .map(|(p, c)| (p.clone(), c.len() as u64))
+        .collect();
     let project = project::discover(&root, &paths, &virtual_files, &config, opts.force_exclude);
     let selection = select_rules(&config, &metas);
     let n_engine = crate::engine_rules::metas().len();
@@ -297,8 +306,13 @@ pub fn check(
             .par_iter()
             .map(|file| {
                 let (on, sev) = enabled_for(&config, &selection, &metas, &file.rel);
-                let overlay = stdin.as_ref().filter(|(p, _)| *p == file.abs).map(|(_, c)| *c);
-                let res = check_file(file, overlay, &project, &config, rule_slice, &metas, n_engine, &on);
+                let overlay = stdin
+                    .as_ref()
+                    .filter(|(p, _)| *p == file.abs)
+                    .map(|(_, c)| *c);
+                let res = check_file(
+                    file, overlay, &project, &config, rule_slice, &metas, n_engine, &on,
+                );
                 (res, sev)
             })
             .collect()
