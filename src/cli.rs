@@ -83,7 +83,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Output format: human, concise, json.
+    /// Output format: human, concise, json, json-lines, sarif, github, junit, rustc-json.
     #[arg(
         long,
         short = 'f',

@@ -2,11 +2,11 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
-use stratalint_engine::{Diagnostic, Loc, Position, Severity};
+use stratalint_engine::{Diagnostic, Severity};
 
+use crate::files::{is_file_level, Files};
 use crate::source::{IndexedSource, Location};
 use crate::Report;
 
@@ -28,10 +28,7 @@ pub(crate) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
         .with_width(WIDTH)
         .with_links(report.color)
         .without_syntax_highlighting();
-    let mut files = Files {
-        report,
-        current: None,
-    };
+    let mut files = Files::new(report);
     let mut buf = String::new();
     for d in report.diagnostics {
         buf.clear();
@@ -45,39 +42,6 @@ pub(crate) fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
         writeln!(out)?;
     }
     writeln!(out, "{}", crate::summary(report))
-}
-
-/// A finding about the file itself (a file-name rule) rather than about text in it.
-fn is_file_level(loc: &Loc) -> bool {
-    loc.start == 0 && loc.end == 0 && loc.start_pos == Position { line: 1, column: 1 }
-}
-
-/// Reads each file once. Diagnostics arrive sorted by file, so remembering the last file is
-/// enough, and memory stays at one file however many have findings.
-struct Files<'r> {
-    report: &'r Report<'r>,
-    current: Option<(Arc<str>, Option<IndexedSource>)>,
-}
-
-impl Files<'_> {
-    fn get(&mut self, file: &Arc<str>) -> Option<&IndexedSource> {
-        if self.current.as_ref().is_none_or(|(name, _)| name != file) {
-            let source = self
-                .read(file)
-                .map(|text| IndexedSource::new(file.clone(), text));
-            self.current = Some((file.clone(), source));
-        }
-        self.current.as_ref()?.1.as_ref()
-    }
-
-    /// `None` for missing and non-UTF-8 files: they are reported without a snippet.
-    fn read(&self, file: &str) -> Option<Arc<str>> {
-        if let Some(text) = self.report.sources.and_then(|s| s.get(file)) {
-            return Some(text.clone());
-        }
-        let bytes = std::fs::read(self.report.root.join(file)).ok()?;
-        String::from_utf8(bytes).ok().map(Arc::from)
-    }
 }
 
 fn render(

@@ -30,8 +30,9 @@ struct Summary {
     elapsed_ms: u64,
 }
 
+/// One finding, as `json` lists it and `json-lines` prints it.
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub(crate) struct JsonDiagnostic<'a> {
     rule: &'a str,
     family: Family,
     severity: Severity,
@@ -77,7 +78,7 @@ impl Range {
 }
 
 impl<'a> JsonDiagnostic<'a> {
-    fn of(d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    pub(crate) fn of(d: &'a Diagnostic) -> JsonDiagnostic<'a> {
         JsonDiagnostic {
             rule: d.rule,
             family: d.family,

@@ -2,10 +2,18 @@
 //! what was found and how it is shown, and formats cannot disagree about counts or order.
 
 mod concise;
+mod files;
+mod github;
 mod human;
 mod json;
+mod json_lines;
+mod junit;
+mod packages;
+mod rustc_json;
+mod sarif;
 mod source;
 mod summary;
+mod uri;
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -24,11 +32,30 @@ pub enum Format {
     Concise,
     /// One JSON document, described by `docs/stratalint.schema.json`.
     Json,
+    /// One JSON object per finding per line: the `json` format's diagnostics.
+    JsonLines,
+    /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`), shown as annotations.
+    Github,
+    /// JUnit XML, one test case per finding, for CI test-report views.
+    Junit,
+    /// Cargo `compiler-message` lines, for `rust-analyzer.check.overrideCommand`.
+    RustcJson,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 3] = [Format::Human, Format::Concise, Format::Json];
+    pub const ALL: [Format; 8] = [
+        Format::Human,
+        Format::Concise,
+        Format::Json,
+        Format::JsonLines,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+        Format::RustcJson,
+    ];
 
     pub fn parse(s: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.as_str() == s)
@@ -39,6 +66,11 @@ impl Format {
             Format::Human => "human",
             Format::Concise => "concise",
             Format::Json => "json",
+            Format::JsonLines => "json-lines",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+            Format::RustcJson => "rustc-json",
         }
     }
 }
@@ -47,8 +79,10 @@ impl Format {
 pub struct Report<'a> {
     /// Sorted by [`Diagnostic::sort_key`], with fingerprints assigned.
     pub diagnostics: &'a [Diagnostic],
-    /// The project root that `Loc::file` is relative to. Only the human format reads files from
-    /// it (for snippets), each at most once and only when it has a finding.
+    /// The project root that `Loc::file` is relative to. The human and rustc-json formats read
+    /// files from it (for snippets and line texts), each at most once and only when it has a
+    /// finding, and rustc-json the Cargo.toml files of their packages; sarif and github make paths
+    /// relative to the git checkout around it, as GitHub resolves them.
     pub root: &'a Path,
     /// The rules that ran, for formats that describe rules as well as findings.
     pub metas: &'a [&'static RuleMeta],
@@ -70,6 +104,11 @@ pub fn write(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Re
         Format::Human => human::write(report, &mut out)?,
         Format::Concise => concise::write(report, &mut out)?,
         Format::Json => json::write(report, &mut out)?,
+        Format::JsonLines => json_lines::write(report, &mut out)?,
+        Format::Sarif => sarif::write(report, &mut out)?,
+        Format::Github => github::write(report, &mut out)?,
+        Format::Junit => junit::write(report, &mut out)?,
+        Format::RustcJson => rustc_json::write(report, &mut out)?,
     }
     out.flush()
 }

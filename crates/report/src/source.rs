@@ -51,10 +51,20 @@ impl IndexedSource {
     }
 
     /// 0-based index of the line containing `offset` (the BOM belongs to the first line).
-    fn line_of(&self, offset: usize) -> usize {
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
         self.line_starts
             .partition_point(|&s| s <= offset)
             .saturating_sub(1)
+    }
+
+    /// The text of 1-based `line` without its terminator (`\n` or `\r\n`) and without a BOM,
+    /// as rustc and editors show it; `None` past the last line.
+    pub(crate) fn line_text(&self, line: usize) -> Option<&str> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self.line_end(line - 1);
+        let text = &self.text[start..end];
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        Some(text.strip_suffix('\r').unwrap_or(text))
     }
 
     /// End of `line`, its terminator included.

@@ -120,6 +120,9 @@ fn format_names_round_trip() {
     assert_eq!(Format::parse("human"), Some(Format::Human));
     assert_eq!(Format::parse("concise"), Some(Format::Concise));
     assert_eq!(Format::parse("json"), Some(Format::Json));
+    assert_eq!(Format::parse("sarif"), Some(Format::Sarif));
+    assert_eq!(Format::parse("json-lines"), Some(Format::JsonLines));
+    assert_eq!(Format::parse("rustc-json"), Some(Format::RustcJson));
     assert_eq!(Format::parse("JSON"), None);
-    assert_eq!(Format::parse("sarif"), None);
+    assert_eq!(Format::parse("xml"), None);
 }
