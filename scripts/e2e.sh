@@ -27,7 +27,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${STRATALINT_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stratalint-e2e}"
 BIN="$ROOT/target/debug/stratalint"
 # The checks `all` runs, in order. (The pre-commit check goes here too.)
-CHECKS=(sarif rust-analyzer)
+CHECKS=(sarif rust-analyzer pre-commit)
 
 MULTITOOL_VERSION="5.7.0"
 # Multitool warnings accepted, with the reason:
@@ -159,7 +159,14 @@ check_rust_analyzer() {
 }
 
 # --- pre-commit ---------------------------------------------------------------------------------
-# (reserved: `check_pre_commit`, the pre-commit hook run by the real pre-commit, goes here.)
+# The hooks of .pre-commit-hooks.yaml run by the real pre-commit in a temporary repository
+# (scripts/e2e-pre-commit.sh; `STRATALINT_E2E_RUST_HOOK=1` also builds the `language: rust` hook).
+check_pre_commit() {
+  say "pre-commit"
+  local args=()
+  [[ -n "${STRATALINT_E2E_RUST_HOOK:-}" ]] && args+=(--with-rust-hook)
+  bash "$ROOT/scripts/e2e-pre-commit.sh" "${args[@]}"
+}
 
 # --- dispatcher -----------------------------------------------------------------------------------
 
@@ -192,7 +199,7 @@ usage() {
 what="${1:-all}"
 case "$what" in
   all) run_all ;;
-  sarif | rust-analyzer)
+  sarif | rust-analyzer | pre-commit)
     [[ -n "${STRATALINT_E2E_BUILT:-}" ]] || build
     "check_${what//-/_}"
     ;;

@@ -158,7 +158,8 @@ fn check(mut args: CheckArgs) -> i32 {
         sources: Some(&sources),
     };
     let mut buf: Vec<u8> = Vec::new();
-    let written = if args.quiet {
+    // machine-readable documents stay whole: --quiet only shortens the formats for people
+    let written = if args.quiet && !format.is_document() {
         writeln!(buf, "{}", stratalint_report::summary(&report))
     } else {
         stratalint_report::write(format, &report, &mut buf)
@@ -168,7 +169,13 @@ fn check(mut args: CheckArgs) -> i32 {
         return 2;
     }
     if args.statistics {
-        write_statistics(&result.diagnostics, &mut buf);
+        if format.is_document() {
+            let mut stats = Vec::new();
+            write_statistics(&result.diagnostics, &mut stats);
+            eprint!("{}", String::from_utf8_lossy(&stats));
+        } else {
+            write_statistics(&result.diagnostics, &mut buf);
+        }
     }
     let out = match &args.output {
         Some(path) => {

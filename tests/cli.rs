@@ -345,3 +345,24 @@ fn suppressions_and_unused_suppressions() {
         "{out}"
     );
 }
+
+#[test]
+fn machine_formats_stay_valid_with_statistics_and_quiet() {
+    let p = project();
+    let o = stratalint(
+        &["check", "--format", "json", "--statistics", "--quiet"],
+        p.path(),
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("stdout is still one JSON document");
+    assert_eq!(v["diagnostics"][0]["rule"], "blocking-call-in-async");
+    assert!(
+        stderr(&o).contains("blocking-call-in-async"),
+        "the statistics go to stderr: {}",
+        stderr(&o)
+    );
+    let o = stratalint(&["check", "--format", "sarif", "--statistics"], p.path());
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("stdout is still one SARIF document");
+    assert_eq!(v["version"], "2.1.0");
+}

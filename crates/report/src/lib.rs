@@ -57,6 +57,14 @@ impl Format {
         Format::RustcJson,
     ];
 
+    /// A document for programs (json, sarif, junit, …): nothing else may be written around it.
+    pub fn is_document(&self) -> bool {
+        matches!(
+            self,
+            Format::Json | Format::JsonLines | Format::Sarif | Format::Junit | Format::RustcJson
+        )
+    }
+
     pub fn parse(s: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.as_str() == s)
     }
