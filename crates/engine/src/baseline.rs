@@ -1,6 +1,6 @@
 //! Baselines: adopt stratalint in existing code by recording today's findings, so that only new
-//! ones fail. Entries are matched by fingerprint (rule + file + enclosing item + normalised snippet
-//! + occurrence; no line numbers), so moving code or editing elsewhere in a file keeps them
+//! ones fail. Entries are matched by fingerprint (rule, file, enclosing item, normalised snippet and
+//! occurrence, but no line numbers), so moving code or editing elsewhere in a file keeps them
 //! matched. Entries that match nothing any more are reported, so the baseline only shrinks.
 
 use std::collections::BTreeSet;
