@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check a project (the default path is `.`).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules: id, family, default severity, summary.
     Rules(RulesArgs),
     /// Print a rule's documentation.

@@ -15,7 +15,7 @@ use crate::cli::{CheckArgs, ColorChoice, Command, DebugCommand, FailOn, ListForm
 
 pub fn dispatch(cli: crate::Cli) -> i32 {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules(args) => rules(args),
         Command::Rule { id } => rule(&id),
         Command::Debug { command } => debug(command),
