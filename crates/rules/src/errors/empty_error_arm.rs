@@ -5,14 +5,16 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{Block, Expr, ExprIf, ExprMatch, Pat, Stmt};
 use stratalint_engine::{Cx, Hooks, Rule, RuleMeta};
 
-use super::{call_name, is_err_pattern, is_ok_pattern};
+use super::{call_name, error_is_not_a_failure, is_err_pattern, is_io_call, is_ok_pattern};
 use crate::shared::request_path::{backend_code, report_where, Reach};
 
 static META: RuleMeta = crate::meta!("empty-error-arm", Errors, "errors", Error);
 
 pub struct EmptyErrorArm;
 
-/// What a do-nothing arm body does, for the message; `None` when it does something.
+/// What a do-nothing arm body does, for the message; `None` when it does something. `Some("…")`
+/// values that only replace the error by a value (`None`, a default) are told apart by
+/// [`only_replaces`].
 fn does_nothing(e: &Expr) -> Option<&'static str> {
     match e {
         Expr::Block(b) if b.label.is_none() => block_does_nothing(&b.block),
@@ -30,6 +32,11 @@ fn does_nothing(e: &Expr) -> Option<&'static str> {
     }
 }
 
+/// `Err(_) => None` is `.ok()`: swallowing only when the call did I/O.
+fn only_replaces(what: &str) -> bool {
+    what.starts_with("turns it into") || what.starts_with("replaces it")
+}
+
 fn block_does_nothing(b: &Block) -> Option<&'static str> {
     match b.stmts.as_slice() {
         [] => Some("does nothing"),
@@ -38,18 +45,26 @@ fn block_does_nothing(b: &Block) -> Option<&'static str> {
     }
 }
 
-/// Does the pattern match the `Err` case: `Err(..)`, or an or-pattern with one?
-fn matches_err(p: &Pat) -> bool {
+/// Does the pattern match every error: `Err(_)`, `Err(e)`, `Err(..)`, or an or-pattern with one?
+/// `Err(Error::PoolClosed)` names one expected error, like a guard.
+fn matches_any_err(p: &Pat) -> bool {
     match p {
-        Pat::Or(o) => o.cases.iter().any(is_err_pattern),
-        other => is_err_pattern(other),
+        Pat::Or(o) => o.cases.iter().any(matches_any_err),
+        Pat::TupleStruct(t) if is_err_pattern(p) => t.elems.iter().all(|e| {
+            matches!(e, Pat::Wild(_) | Pat::Rest(_))
+                || matches!(e, Pat::Ident(i) if i.subpat.is_none())
+        }),
+        _ => false,
     }
 }
 
 impl EmptyErrorArm {
     fn report(cx: &mut Cx<'_, '_>, at: Span, what: &str, subject: &Expr, arm: &str) {
         let reach = backend_code(cx);
-        if reach == Reach::No {
+        if reach == Reach::No || error_is_not_a_failure(cx, subject) {
+            return;
+        }
+        if only_replaces(what) && !is_io_call(cx, subject) {
             return;
         }
         let name = call_name(cx, subject);
@@ -72,7 +87,7 @@ impl EmptyErrorArm {
             // a guard (`Err(e) if e.not_found() => {}`, a `Pat::Guard`) picks a specific kind of
             // error to ignore: neither pattern test below sees through it
             let catch_all = has_ok_arm && matches!(arm.pat, Pat::Wild(_));
-            if !matches_err(&arm.pat) && !catch_all {
+            if !matches_any_err(&arm.pat) && !catch_all {
                 continue;
             }
             if let Some(what) = does_nothing(&arm.body) {
@@ -96,7 +111,7 @@ impl EmptyErrorArm {
     fn check_if(cx: &mut Cx<'_, '_>, i: &ExprIf) {
         let Expr::Let(l) = &*i.cond else { return };
         // `if let Err(_) = x {}`
-        if is_err_pattern(&l.pat) && block_does_nothing(&i.then_branch).is_some() {
+        if matches_any_err(&l.pat) && block_does_nothing(&i.then_branch).is_some() {
             let span = i
                 .if_token
                 .span

@@ -5,28 +5,10 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{Expr, ExprIf, Pat};
 use stratalint_engine::{Cx, Hooks, Rule, RuleMeta};
 
-use super::{call_name, callee_name, is_ok_pattern, peel_to_call};
-use crate::shared::blocking::blocking_fn;
-use crate::shared::db_calls::db_call;
+use super::{call_name, is_io_call, is_ok_pattern};
 use crate::shared::request_path::{backend_code, report_where, Reach};
 
 static META: RuleMeta = crate::meta!("if-let-ok-without-else", Errors, "errors", Warning);
-
-/// Awaited calls whose error is not a failure to report: a timeout that elapsed, a channel or
-/// semaphore that closed.
-const NOT_FAILURES: &[&str] = &[
-    "timeout",
-    "timeout_at",
-    "recv",
-    "try_recv",
-    "changed",
-    "acquire",
-    "acquire_owned",
-    "send",
-    "try_send",
-    "reserve",
-    "lock",
-];
 
 pub struct IfLetOkWithoutElse;
 
@@ -47,28 +29,6 @@ fn tested(cond: &Expr) -> Option<(&Expr, &'static str)> {
         }
         Expr::Paren(p) => tested(&p.expr),
         _ => None,
-    }
-}
-
-/// Is `e` an I/O, database or service call: awaited, a query, or a blocking I/O function?
-fn is_io_call(cx: &Cx<'_, '_>, e: &Expr) -> bool {
-    let awaited = matches!(e, Expr::Await(_));
-    let call = peel_to_call(e);
-    if callee_name(call).is_some_and(|n| NOT_FAILURES.contains(&n.as_str())) {
-        return false;
-    }
-    if awaited && matches!(call, Expr::Call(_) | Expr::MethodCall(_)) {
-        return true;
-    }
-    if db_call(cx, call, awaited).is_some() {
-        return true;
-    }
-    let root = stratalint_engine::visit::chain_root(call);
-    match root {
-        Expr::Call(c) => cx
-            .resolve_expr(&c.func)
-            .is_some_and(|q| blocking_fn(q.as_str()).is_some_and(|b| b.kind != "sleep")),
-        _ => false,
     }
 }
 

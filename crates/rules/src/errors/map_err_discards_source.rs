@@ -20,6 +20,12 @@ const NO_CAUSE: &[&str] = &[
     "try_from",
     "try_into",
     "from_utf8",
+    "decode_utf8",
+    "from_bytes",
+    "from_u16",
+    "from_u32",
+    "from_u64",
+    "from_i64",
     "to_str",
     "decode",
     "send",
@@ -37,18 +43,51 @@ const NO_CAUSE: &[&str] = &[
 
 pub struct MapErrDiscardsSource;
 
-/// Is this closure `|_| …` or `|_e| …`: its argument ignored?
-fn ignores_argument(e: &Expr) -> bool {
+/// Is this closure `|_| …` or `|_e| …` with `_e` unused: its argument ignored?
+fn ignores_argument(cx: &Cx<'_, '_>, e: &Expr) -> bool {
     let Expr::Closure(c) = e else { return false };
-    match c.inputs.first() {
-        Some(Pat::Wild(_)) => c.inputs.len() == 1,
-        Some(Pat::Ident(i)) => c.inputs.len() == 1 && i.ident.to_string().starts_with('_'),
-        Some(Pat::Type(t)) => {
-            matches!(&*t.pat, Pat::Wild(_))
-                || matches!(&*t.pat, Pat::Ident(i) if i.ident.to_string().starts_with('_'))
+    if c.inputs.len() != 1 {
+        return false;
+    }
+    let pat = match &c.inputs[0] {
+        Pat::Type(t) => &*t.pat,
+        other => other,
+    };
+    match pat {
+        Pat::Wild(_) => true,
+        // `|_err| { #[cfg(feature = "tracing")] tracing::debug!(error = ?_err); … }` uses it
+        Pat::Ident(i) => {
+            let name = i.ident.to_string();
+            name.starts_with('_') && !mentions_word(cx.text_of(c.body.span()), &name)
         }
         _ => false,
     }
+}
+
+/// Does the closure return `Err(..)`?
+fn returns_err(e: &Expr) -> bool {
+    fn is_err(e: &Expr) -> bool {
+        match e {
+            Expr::Call(c) => matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Err")),
+            Expr::Block(b) => match b.block.stmts.last() {
+                Some(stratalint_engine::syn::Stmt::Expr(x, None)) => is_err(x),
+                _ => false,
+            },
+            Expr::Paren(p) => is_err(&p.expr),
+            _ => false,
+        }
+    }
+    matches!(e, Expr::Closure(c) if is_err(&c.body))
+}
+
+/// Does `text` contain `word` as a whole identifier?
+fn mentions_word(text: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
 }
 
 /// Was the error logged earlier in the chain (`.inspect_err(|e| tracing::error!(…))`)?
@@ -83,7 +122,11 @@ impl Rule for MapErrDiscardsSource {
         // the fallible call, and how its error is replaced
         let (source, shape) = match call.method.as_str() {
             "map_err" | "or_else" if call.arg_count() == 1 => {
-                if !call.arg(0).is_some_and(ignores_argument) {
+                if !call.arg(0).is_some_and(|a| ignores_argument(cx, a)) {
+                    return;
+                }
+                // `.or_else(|_| env::var("FALLBACK"))` is a fallback, not a replaced error
+                if call.method == "or_else" && !call.arg(0).is_some_and(returns_err) {
                     return;
                 }
                 let param = match call.arg(0) {

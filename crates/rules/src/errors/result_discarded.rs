@@ -6,7 +6,7 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{Block, Expr, Pat, Stmt};
 use stratalint_engine::{Cx, Hooks, Rule, RuleMeta, RuleOptions};
 
-use super::{call_name, peel_to_call};
+use super::{call_name, error_is_not_a_failure, peel_to_call};
 use crate::shared::request_path::{backend_code, report_where, Reach};
 
 static META: RuleMeta = crate::meta!("result-discarded", Errors, "errors", Error);
@@ -76,8 +76,17 @@ const NOT_RESULTS: &[&str] = &[
     "fetch_update",
     "store",
     "load",
-    "set_len",
+    "set",
     "resize",
+    "write_str",
+    "write_char",
+    "write_fmt",
+];
+
+/// Name prefixes of methods that return no `Result` worth handling: `poll*` (a `Poll`), getters,
+/// conversions and setters (`url.set_port(..)` fails only with `()`).
+const NOT_RESULT_PREFIXES: &[&str] = &[
+    "poll", "take_", "set_", "as_", "to_", "into_", "is_", "has_",
 ];
 
 /// Functions that do not return a `Result`, or whose failure is the normal case.
@@ -130,7 +139,9 @@ impl ResultDiscarded {
         match peel_to_call(e) {
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
-                !NOT_RESULTS.contains(&name.as_str()) && !self.allow.contains(&name)
+                !NOT_RESULTS.contains(&name.as_str())
+                    && !NOT_RESULT_PREFIXES.iter().any(|p| name.starts_with(p))
+                    && !self.allow.contains(&name)
             }
             Expr::Call(c) => match cx.resolve_expr(&c.func) {
                 Some(q) => {
@@ -146,7 +157,8 @@ impl ResultDiscarded {
 
     fn report(&self, cx: &mut Cx<'_, '_>, stmt: &Stmt, call: &Expr, how: &str) {
         let reach = backend_code(cx);
-        if reach == Reach::No || !self.may_be_result(cx, call) {
+        // a channel whose other end is gone, an elapsed timeout: not a failure to report
+        if reach == Reach::No || !self.may_be_result(cx, call) || error_is_not_a_failure(cx, call) {
             return;
         }
         // `Drop` cannot propagate anything

@@ -62,6 +62,39 @@ fn is_constant(e: &Expr) -> bool {
     }
 }
 
+/// Results that cannot be an error in practice: `write!` into a `String` or buffer, and an
+/// `http` response builder whose headers are constants (`Response::builder().status(s).body(b)`).
+fn is_infallible(e: &Expr) -> bool {
+    if let Expr::Macro(m) = e {
+        return m
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "write" || s.ident == "writeln");
+    }
+    let mut e = e;
+    let mut headers_constant = true;
+    loop {
+        match e {
+            Expr::MethodCall(m) => {
+                if m.method == "header" && !m.args.iter().all(is_constant) {
+                    headers_constant = false;
+                }
+                e = &m.receiver;
+            }
+            Expr::Call(c) => {
+                let builder = matches!(&*c.func, Expr::Path(p)
+                    if p.path.segments.len() >= 2
+                        && p.path.segments.last().is_some_and(|s| s.ident == "builder")
+                        && p.path.segments.iter().rev().nth(1).is_some_and(|s| s.ident == "Response" || s.ident == "Request"));
+                return builder && headers_constant;
+            }
+            _ => return false,
+        }
+    }
+}
+
 /// The collection an element is taken from: `v` in `v.first()`, `v.iter().next()`, `v.get(0)`.
 fn collection_of(e: &Expr) -> Option<&Expr> {
     let Expr::MethodCall(m) = e else { return None };
@@ -102,7 +135,7 @@ impl Rule for UnwrapInRequestPath {
             return;
         }
         let receiver = call.receiver();
-        if is_constant(receiver) {
+        if is_constant(receiver) || is_infallible(receiver) {
             return;
         }
         // guarded: `if x.is_some() { x.unwrap() }`, `if !v.is_empty() { v.first().unwrap() }`

@@ -8,6 +8,7 @@ use stratalint_engine::syn::{Expr, GenericArgument, Type};
 use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta};
 
 use crate::shared::db_calls::find_db_call;
+use crate::shared::request_path::{backend_code, report_where, Reach};
 
 static META: RuleMeta = crate::meta!("query-fan-out", Performance, "performance", Warning);
 
@@ -42,7 +43,8 @@ pub struct QueryFanOut;
 impl QueryFanOut {
     /// Report the first database call found in `subjects`, if any.
     fn report(cx: &mut Cx<'_, '_>, at: Span, how: &str, subjects: &[&Expr], all_awaited: bool) {
-        if cx.in_test() {
+        let reach = backend_code(cx);
+        if reach == Reach::No {
             return;
         }
         let Some((what, db_span)) = subjects
@@ -65,7 +67,7 @@ impl QueryFanOut {
                  repository method such as `find_by_ids(&ids)`; N concurrent queries hold N pool connections \
                  and exhaust the pool under load",
             );
-        cx.report(d);
+        report_where(cx, reach, d);
     }
 
     /// In a loop over a collection (not a `loop`/`while`, where a spawn per iteration is a

@@ -9,6 +9,7 @@ use stratalint_engine::syn::Expr;
 use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta};
 
 use crate::shared::db_calls::{db_fn_call, db_method_call};
+use crate::shared::request_path::{backend_code, report_where, Reach};
 
 static META: RuleMeta = crate::meta!("query-in-loop", Performance, "performance", Warning);
 
@@ -98,6 +99,11 @@ impl QueryInLoop {
                     .split_whitespace()
                     .collect::<Vec<_>>()
                     .join(" ");
+                let over = if over.chars().count() > 40 {
+                    "…".to_string()
+                } else {
+                    over
+                };
                 Some((format!("`for {text} in {over}`"), expr.span()))
             }
             LoopKind::PerItem { method, receiver } => {
@@ -130,6 +136,10 @@ impl QueryInLoop {
         let Some((loop_name, loop_span)) = Self::per_item_loop(cx) else {
             return;
         };
+        let reach = backend_code(cx);
+        if reach == Reach::No {
+            return;
+        }
         let Some(what) = what(cx) else {
             return;
         };
@@ -153,7 +163,7 @@ impl QueryInLoop {
             .with_label("one query per item")
             .with_secondary(loop_loc, "once per item of this")
             .with_help(help);
-        cx.report(d);
+        report_where(cx, reach, d);
     }
 }
 

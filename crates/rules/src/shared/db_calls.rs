@@ -43,6 +43,24 @@ const EXECUTORS: &[&str] = &[
     "query_all",
 ];
 
+/// Awaited methods that run a query on the connection they are given (sea-orm `ActiveModel`,
+/// `Entity::insert(..).exec(db)`, loaders).
+const HANDLE_TAKERS: &[&str] = &[
+    "insert",
+    "update",
+    "delete",
+    "save",
+    "exec",
+    "one",
+    "all",
+    "count",
+    "load_many",
+    "load_one",
+    "find_related",
+    "paginate",
+    "stream",
+];
+
 /// Methods of a repository or a pool that do not run a query.
 const NOT_QUERIES: &[&str] = &[
     "clone",
@@ -208,7 +226,10 @@ fn in_repositories_layer(cx: &Cx<'_, '_>, q: &QualifiedName) -> bool {
 
 /// The compact source text of an expression, for messages (`self.users`).
 fn text(cx: &Cx<'_, '_>, e: &Expr) -> String {
-    cx.text_of(e.span()).split_whitespace().collect::<String>()
+    cx.text_of(e.span())
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What kind of query a chain root starts (`sqlx::query(…)`, `query!(…)`, `users::table`,
@@ -262,8 +283,9 @@ pub fn db_method_call(cx: &Cx<'_, '_>, m: &syn::ExprMethodCall, awaited: bool) -
             return Some(format!("{kind} (`.{method}`)"));
         }
     }
-    // handed a pool or connection: `model.insert(db)`, `conn.query_one(..)` is below
-    if (executor || awaited) && m.args.iter().any(|a| is_handle_arg(cx, a)) {
+    // handed a pool or connection: `model.insert(db)`, `query.execute(&pool)`
+    let runs = executor || (awaited && HANDLE_TAKERS.contains(&method.as_str()));
+    if runs && m.args.iter().any(|a| is_handle_arg(cx, a)) {
         return Some(format!("`.{method}(..)` on a database connection"));
     }
     if NOT_QUERIES.contains(&method.as_str()) {
@@ -272,17 +294,19 @@ pub fn db_method_call(cx: &Cx<'_, '_>, m: &syn::ExprMethodCall, awaited: bool) -
     let receiver = &*m.receiver;
     let name = base_name(receiver);
     let called = || format!("`{}.{method}`", text(cx, receiver));
-    // a repository, a pool or a connection by name or by type
-    if name
-        .as_deref()
-        .is_some_and(|n| is_repository_name(n) || is_handle_name(n))
+    // a repository by name or type: its methods are data access
+    let ty = cx.expr_type(receiver);
+    if name.as_deref().is_some_and(is_repository_name)
+        || ty.as_ref().is_some_and(|t| is_repository_type(cx, t))
     {
         return Some(called());
     }
-    if let Some(ty) = cx.expr_type(receiver) {
-        if is_repository_type(cx, &ty) || db_access(&ty).is_some() {
-            return Some(called());
-        }
+    // a pool or connection by name or type: what it runs (a `conn` may also be a header value:
+    // `conn.to_str()`)
+    let on_handle = name.as_deref().is_some_and(is_handle_name)
+        || ty.as_ref().is_some_and(|t| db_access(t).is_some());
+    if on_handle && (awaited || executor || method == "transaction") {
+        return Some(called());
     }
     // `self.users.find_by_email(e)`: a field named after an entity, with a query verb
     let field = matches!(receiver, Expr::Field(_));

@@ -2,7 +2,7 @@
 //! services, repositories), backend code in general, and what is exempt everywhere (tests,
 //! startup code).
 
-use stratalint_engine::semantic::HandlerStatus;
+use stratalint_engine::semantic::{FnInfo, HandlerStatus};
 use stratalint_engine::syn::{ReturnType, Type};
 use stratalint_engine::{Cx, Diagnostic, Role};
 
@@ -46,8 +46,8 @@ pub enum Reach {
 }
 
 /// Startup code: `main` and the usual startup functions, `const`/`static` and lazy initialisers,
-/// and functions that build the router or the app (`fn routes() -> Router`,
-/// `fn config(cfg: &mut web::ServiceConfig)`).
+/// constructors (`fn new(..) -> Self`), and functions that build the router or the app
+/// (`fn routes() -> Router`, `fn config(cfg: &mut web::ServiceConfig)`).
 pub fn is_startup(cx: &Cx<'_, '_>) -> bool {
     if cx.in_static_init() {
         return true;
@@ -55,7 +55,7 @@ pub fn is_startup(cx: &Cx<'_, '_>) -> bool {
     let Some(f) = cx.current_fn() else {
         return false;
     };
-    if f.is_startup() {
+    if f.is_startup() || is_constructor(f) {
         return true;
     }
     let builds_app = |ty: &Type| {
@@ -71,6 +71,32 @@ pub fn is_startup(cx: &Cx<'_, '_>) -> bool {
                 .inputs
                 .iter()
                 .any(|i| matches!(i, stratalint_engine::syn::FnArg::Typed(t) if builds_app(&t.ty))))
+}
+
+/// A constructor (`new`, `new_*`, `with_*`, `builder`, `default` returning `Self`): it runs when
+/// the application is wired, not per request.
+fn is_constructor(f: &FnInfo<'_>) -> bool {
+    let n = f.name.as_str();
+    let named = n == "new"
+        || n.starts_with("new_")
+        || n.starts_with("with_")
+        || n == "builder"
+        || n == "default";
+    let returns_self = match &f.sig.output {
+        ReturnType::Type(_, t) => match &**t {
+            Type::Path(p) => {
+                let last = p.path.segments.last().map(|s| s.ident.to_string());
+                last.as_deref() == Some("Self")
+                    || f.impl_of
+                        .as_ref()
+                        .and_then(|(ty, _)| ty.as_ref())
+                        .is_some_and(|ty| last.as_deref() == Some(ty.last()))
+            }
+            _ => false,
+        },
+        ReturnType::Default => false,
+    };
+    named && returns_self && !f.is_async
 }
 
 /// Is the code being walked on the request path: a file of the api, services or repositories
