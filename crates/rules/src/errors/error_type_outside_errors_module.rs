@@ -87,10 +87,11 @@ impl ErrorTypeOutsideErrorsModule {
                         Self::entry(found, &e.ident.to_string()).derive = Some(e.ident.span());
                     }
                 }
-                Item::Struct(st) if !is_test_item(&st.attrs) => {
-                    if Self::has_error_derive(cx, &st.attrs, has_error_attr(&st.attrs)) {
-                        Self::entry(found, &st.ident.to_string()).derive = Some(st.ident.span());
-                    }
+                Item::Struct(st)
+                    if !is_test_item(&st.attrs)
+                        && Self::has_error_derive(cx, &st.attrs, has_error_attr(&st.attrs)) =>
+                {
+                    Self::entry(found, &st.ident.to_string()).derive = Some(st.ident.span());
                 }
                 Item::Impl(imp) if !is_test_item(&imp.attrs) => {
                     let Some((trait_path, _)) = &imp.trait_ else {

@@ -179,11 +179,12 @@ impl Scan<'_> {
             }
             // `HttpResponse::InternalServerError().body(e.to_string())`,
             // `Response::builder().status(StatusCode::INTERNAL_SERVER_ERROR).body(format!("{e}"))`
-            Expr::MethodCall(m) if BODY_METHODS.contains(&m.method.to_string().as_str()) => {
-                if server_error_chain(&m.receiver) {
-                    for a in m.args.iter().filter(|a| renders(a, self.names)) {
-                        self.found.push(a.span());
-                    }
+            Expr::MethodCall(m)
+                if BODY_METHODS.contains(&m.method.to_string().as_str())
+                    && server_error_chain(&m.receiver) =>
+            {
+                for a in m.args.iter().filter(|a| renders(a, self.names)) {
+                    self.found.push(a.span());
                 }
             }
             _ => {}

@@ -73,7 +73,7 @@ impl Rule for UnstructuredLogMessage {
         }
         let Some(message) = &args.message else { return };
         let fields: Vec<&str> = args.fields.iter().map(|f| f.name.as_str()).collect();
-        let already_a_field = |text: &str| fields.iter().any(|f| *f == text);
+        let already_a_field = |text: &str| fields.contains(&text);
         // (text, expression) of each runtime value interpolated into the message
         let mut values: Vec<(String, Option<&Expr>)> = Vec::new();
         for e in args.format_args.iter().filter(|e| !is_constant(e)) {
