@@ -116,8 +116,15 @@ pub struct Config {
     pub overrides: Vec<Override>,
     pub require_reason: bool,
     pub baseline: Option<PathBuf>,
-    /// Where the errors module lives (rules of the errors family read it).
+    /// Where the errors module lives (rules of the errors family read it): the first of
+    /// `errors_modules`.
     pub errors_module: String,
+    /// The errors modules as written (`[errors] module`/`modules`): paths or globs.
+    pub errors_modules: Vec<String>,
+    /// `errors_modules` compiled: see [`Config::in_errors_module`].
+    pub errors_globs: GlobSet,
+    /// Workspace crates that hold error types (`[errors] crates`), `_`-normalised.
+    pub errors_crates: Vec<String>,
 }
 
 impl Config {
@@ -142,8 +149,20 @@ impl Config {
             overrides: Vec::new(),
             require_reason: true,
             baseline: None,
-            errors_module: "src/core/errors.rs".to_string(),
+            errors_module: DEFAULT_ERRORS_MODULE.to_string(),
+            errors_modules: vec![DEFAULT_ERRORS_MODULE.to_string()],
+            errors_globs: errors_globset(&[DEFAULT_ERRORS_MODULE]).expect("the default is valid"),
+            errors_crates: Vec::new(),
         }
+    }
+
+    /// Is this file (relative path, crate name) where error types belong: one of the errors
+    /// modules, a submodule of one, or a file of an errors crate? A plain path matches at the
+    /// project root and in every workspace member (`crates/api/src/core/errors.rs`), with its
+    /// submodules (`src/core/errors/db.rs`); a glob matches as written.
+    pub fn in_errors_module(&self, rel: &str, crate_name: Option<&str>) -> bool {
+        crate_name.is_some_and(|c| self.errors_crates.iter().any(|e| e == c))
+            || self.errors_globs.is_match(rel)
     }
 
     /// The directory relative paths in the config are relative to.
@@ -180,6 +199,36 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// The seed's errors module (`app/core/exceptions.py` carried over).
+const DEFAULT_ERRORS_MODULE: &str = "src/core/errors.rs";
+
+/// Compile errors-module entries: a glob as written; a plain path at the root, in any member
+/// crate, and with its submodules.
+fn errors_globset<S: AsRef<str>>(entries: &[S]) -> Result<GlobSet, (usize, globset::Error)> {
+    let mut b = GlobSetBuilder::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let p = entry.as_ref().trim_start_matches("./");
+        let mut globs = vec![p.to_string()];
+        if !p.contains(['*', '?', '[', '{']) {
+            let stem = p
+                .strip_suffix("/mod.rs")
+                .or_else(|| p.strip_suffix(".rs"))
+                .unwrap_or(p);
+            globs.push(format!("**/{p}"));
+            globs.push(format!("{stem}/**"));
+            globs.push(format!("**/{stem}/**"));
+        }
+        for g in globs {
+            let glob = globset::GlobBuilder::new(&g)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| (i, e))?;
+            b.add(glob);
+        }
+    }
+    b.build().map_err(|e| (0, e))
 }
 
 fn globset(globs: &[&str]) -> GlobSet {
@@ -465,7 +514,12 @@ struct RawSuppressions {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawErrors {
-    module: Option<String>,
+    /// One errors module.
+    module: Option<Spanned<String>>,
+    /// Several (paths or globs); with `module`, all of them.
+    modules: Option<Vec<Spanned<String>>>,
+    /// Workspace crates that hold error types.
+    crates: Option<Vec<Spanned<String>>>,
 }
 
 /// A TOML table kept in file order, with spanned keys.
@@ -656,8 +710,30 @@ pub fn from_text(
             cfg.require_reason = r;
         }
     }
-    if let Some(m) = raw.errors.and_then(|e| e.module) {
-        cfg.errors_module = m;
+    if let Some(errors) = raw.errors {
+        let entries: Vec<Spanned<String>> = errors
+            .module
+            .into_iter()
+            .chain(errors.modules.unwrap_or_default())
+            .collect();
+        if !entries.is_empty() {
+            let texts: Vec<&str> = entries.iter().map(|m| m.get_ref().as_str()).collect();
+            cfg.errors_globs = errors_globset(&texts).map_err(|(i, err)| {
+                e.at(
+                    entries[i].span(),
+                    format!("invalid glob `{}`: {}", texts[i], err.kind()),
+                    None,
+                )
+            })?;
+            cfg.errors_module = texts[0].to_string();
+            cfg.errors_modules = texts.iter().map(|t| t.to_string()).collect();
+        }
+        if let Some(crates) = errors.crates {
+            cfg.errors_crates = crates
+                .iter()
+                .map(|c| c.get_ref().replace('-', "_"))
+                .collect();
+        }
     }
     cfg.text = Some(text);
     Ok(cfg)
@@ -885,6 +961,27 @@ mod tests {
         .unwrap();
         assert_eq!(ok.fail_on, Severity::Error);
         assert_eq!(ok.table_path, vec!["workspace", "metadata", "stratalint"]);
+    }
+
+    #[test]
+    fn errors_modules_and_crates() {
+        let d = Config::default_config();
+        assert!(d.in_errors_module("src/core/errors.rs", None));
+        assert!(d.in_errors_module("src/core/errors/db.rs", None));
+        assert!(d.in_errors_module("crates/api/src/core/errors.rs", None));
+        assert!(!d.in_errors_module("src/services/errors.rs", None));
+        assert!(!d.in_errors_module("src/core/errors_extra.rs", None));
+        let c = load_str(
+            "[errors]\nmodule = \"src/error.rs\"\nmodules = [\"src/**/errors.rs\"]\ncrates = [\"app-errors\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.errors_module, "src/error.rs");
+        assert!(c.in_errors_module("src/error.rs", None));
+        assert!(c.in_errors_module("src/payments/errors.rs", None));
+        assert!(!c.in_errors_module("src/core/config.rs", None));
+        assert!(c.in_errors_module("crates/errors/src/lib.rs", Some("app_errors")));
+        let err = load_str("[errors]\nmodules = [\"src/{a\"]\n").unwrap_err();
+        assert_eq!(err.line, Some(2), "{err}");
     }
 
     #[test]

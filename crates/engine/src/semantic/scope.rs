@@ -75,6 +75,28 @@ pub enum Frame<'ast> {
     StaticInit,
 }
 
+/// What a loop frame iterates: the rules that care about repetition (N+1 queries) ask
+/// [`crate::visit::Cx::current_loop`] which kind of loop they are in.
+#[derive(Clone, Copy)]
+pub enum LoopKind<'ast> {
+    /// `for pat in expr { … }`
+    For {
+        pat: &'ast syn::Pat,
+        expr: &'ast syn::Expr,
+    },
+    /// `while cond { … }`, `while let … = … { … }`
+    While { cond: &'ast syn::Expr },
+    /// `loop { … }`
+    Loop,
+    /// A closure run once per item by an iterator or stream adapter: `items.iter().map(|x| …)`,
+    /// `stream::iter(ids).then(|id| …)`. `method` is the adapter (`map`, `for_each`, `then`, …),
+    /// `receiver` what it is called on.
+    PerItem {
+        method: &'ast syn::Ident,
+        receiver: &'ast syn::Expr,
+    },
+}
+
 #[derive(Default)]
 pub struct Frames<'ast> {
     stack: Vec<Frame<'ast>>,

@@ -12,9 +12,10 @@ use crate::diagnostic::{normalized_hash, Diagnostic, Loc, Requirement};
 use crate::layers::Role;
 use crate::project::{FileInfo, Project};
 use crate::rule::{new_diag, RuleMeta};
+use crate::semantic::conditions::{shows_present, Condition};
 use crate::semantic::names::QualifiedName;
 use crate::semantic::resolve::Resolver;
-use crate::semantic::scope::{FnInfo, Frames, HandlerStatus};
+use crate::semantic::scope::{FnInfo, Frames, HandlerStatus, LoopKind};
 use crate::semantic::values::{
     first_generic_arg, pattern_bindings, strip_reference, LocalVar, Locals, StrOrigin,
     TRANSPARENT_WRAPPERS, VALUE_PRESERVING_METHODS,
@@ -39,6 +40,11 @@ pub struct Cx<'a, 'ast> {
     pub(super) current: usize,
     /// Address of the expression that is the operand of the innermost `.await` being walked.
     pub(super) awaited: usize,
+    /// Conditions known to hold here (enclosing `if` branches, earlier early-exit guards) in the
+    /// current function, innermost last.
+    pub(super) conditions: Vec<Condition<'ast>>,
+    /// What each `Frame::Loop` of the stack iterates, innermost last (pushed and popped with it).
+    pub(super) loops: Vec<LoopKind<'ast>>,
 }
 
 impl<'a, 'ast> Cx<'a, 'ast> {
@@ -69,6 +75,8 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             metas,
             current: 0,
             awaited: 0,
+            conditions: Vec::new(),
+            loops: Vec::new(),
         }
     }
 
@@ -254,6 +262,34 @@ impl<'a, 'ast> Cx<'a, 'ast> {
     pub fn in_handler(&self) -> bool {
         self.current_fn()
             .is_some_and(|f| f.handler == HandlerStatus::Yes)
+    }
+
+    /// The innermost loop of the current function: a `for`/`while`/`loop`, or a closure an
+    /// iterator or stream adapter runs per item (`items.iter().map(|x| …)`).
+    pub fn current_loop(&self) -> Option<&LoopKind<'ast>> {
+        if self.frames.in_loop() {
+            self.loops.last()
+        } else {
+            None
+        }
+    }
+
+    /// The conditions known to hold here, innermost last: the conditions of the enclosing `if`
+    /// branches (`holds: false` in an `else`), and the early-exit guards met before in the
+    /// enclosing blocks (`if v.is_empty() { return …; }`, `holds: false` below it). Only those of
+    /// the current function.
+    pub fn conditions(&self) -> &[Condition<'ast>] {
+        &self.conditions
+    }
+
+    /// Do the conditions here show that `subject` is `Some`/`Ok` or not empty (`if x.is_some()`,
+    /// `if !v.is_empty()`, an earlier `if v.is_empty() { return … }`)? Then `subject.unwrap()`,
+    /// `subject.first().unwrap()` cannot panic.
+    pub fn is_known_present(&self, subject: &Expr) -> bool {
+        self.conditions
+            .iter()
+            .flat_map(|c| c.facts())
+            .any(|f| shows_present(f, subject))
     }
 
     /// Is `e` the operand of `.await`?

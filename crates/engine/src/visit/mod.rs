@@ -4,6 +4,8 @@
 
 mod cx;
 mod origin;
+#[cfg(test)]
+mod tests;
 mod walker;
 
 use std::sync::Arc;

@@ -13,10 +13,11 @@ use crate::config::Config;
 use crate::layers::Role;
 use crate::project::{FileInfo, Project};
 use crate::rule::{Rule, RuleMeta};
+use crate::semantic::conditions::{block_diverges, Condition};
 use crate::semantic::handlers::{self, has_route_attr, is_routing_fn, takes_extractor};
 use crate::semantic::macros::{parse_macro_args, MacroArgs};
 use crate::semantic::names::QualifiedName;
-use crate::semantic::scope::{is_cfg_test, is_test_attr, FnInfo, Frame, HandlerStatus};
+use crate::semantic::scope::{is_cfg_test, is_test_attr, FnInfo, Frame, HandlerStatus, LoopKind};
 use crate::semantic::values::StrOrigin;
 use crate::source::SourceText;
 
@@ -50,6 +51,99 @@ pub const ESCAPE_HATCH_METHODS: &[&str] = &[
     "install",
     "unblock",
 ];
+
+/// Iterator and stream adapters whose closure argument runs once per item (when the receiver is
+/// an iteration: see [`is_iteration`]).
+pub const PER_ITEM_ADAPTERS: &[&str] = &[
+    "map",
+    "for_each",
+    "try_for_each",
+    "for_each_concurrent",
+    "try_for_each_concurrent",
+    "filter_map",
+    "flat_map",
+    "then",
+    "and_then",
+    "filter",
+    "fold",
+    "try_fold",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "position",
+    "inspect",
+    "map_while",
+    "scan",
+    "take_while",
+    "skip_while",
+    "partition",
+];
+
+/// Methods that start an iteration over a collection (`items.iter()`, `ids.chunks(100)`).
+const ITERATION_SOURCES: &[&str] = &[
+    "iter",
+    "into_iter",
+    "iter_mut",
+    "par_iter",
+    "into_par_iter",
+    "chunks",
+    "chunks_exact",
+    "windows",
+    "drain",
+    "keys",
+    "values",
+    "values_mut",
+    "into_values",
+    "into_keys",
+    "lines",
+    "chars",
+    "bytes",
+    "split",
+    "enumerate",
+    "zip",
+    "into_stream",
+];
+
+/// Calls whose closure argument initialises a lazy static: startup code.
+fn is_lazy_init_call(q: &QualifiedName) -> bool {
+    let s = q.as_str();
+    [
+        "Lazy::new",
+        "LazyLock::new",
+        "LazyCell::new",
+        "OnceLock::get_or_init",
+    ]
+    .iter()
+    .any(|t| s == *t || s.ends_with(&format!("::{t}")))
+}
+
+/// Methods whose closure argument initialises a `OnceLock`/`OnceCell` once: startup code.
+const LAZY_INIT_METHODS: &[&str] = &["get_or_init", "get_or_try_init"];
+
+/// Is `e` an iteration over items (`v.iter()…`, `0..n`, `stream::iter(ids)…`)?
+fn is_iteration(e: &Expr, resolve: impl Fn(&Expr) -> Option<QualifiedName>) -> bool {
+    let mut e = e;
+    loop {
+        match e {
+            Expr::MethodCall(m) => {
+                if ITERATION_SOURCES.contains(&m.method.to_string().as_str()) {
+                    return true;
+                }
+                e = &m.receiver;
+            }
+            Expr::Paren(p) => e = &p.expr,
+            Expr::Range(_) => return true,
+            Expr::Call(c) => {
+                return resolve(&c.func).is_some_and(|q| {
+                    q.last() == "iter" && q.segments().any(|s| s.contains("stream"))
+                        || matches!(q.last(), "repeat_with" | "from_fn" | "successors")
+                })
+            }
+            _ => return false,
+        }
+    }
+}
 
 const H_FILE: usize = 0;
 const H_ITEM: usize = 1;
@@ -173,6 +267,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
             impl_of,
         };
         self.cx.frames.push(Frame::Fn(info));
+        let outer_conditions = std::mem::take(&mut self.cx.conditions);
         self.cx.locals.push_fn();
         self.cx.push_item(name);
         for input in &sig.inputs {
@@ -192,6 +287,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         dispatch!(self, H_FN_EXIT, |r, cx| r.check_fn_exit(cx, &node));
         self.cx.pop_item();
         self.cx.locals.pop_fn();
+        self.cx.conditions = outer_conditions;
         self.cx.frames.pop();
     }
 
@@ -337,8 +433,26 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
     }
 
     fn visit_loop_body(&mut self, body: &'ast syn::Block) {
-        self.cx.frames.push(Frame::Loop);
+        self.push_loop(LoopKind::Loop);
         self.visit_block(body);
+        self.pop_loop();
+    }
+
+    fn push_loop(&mut self, kind: LoopKind<'ast>) {
+        self.cx.frames.push(Frame::Loop);
+        self.cx.loops.push(kind);
+    }
+
+    fn pop_loop(&mut self) {
+        self.cx.loops.pop();
+        self.cx.frames.pop();
+    }
+
+    /// A closure that initialises a lazy static (`Lazy::new(|| …)`, `cell.get_or_init(|| …)`)
+    /// is startup code.
+    fn visit_static_init_arg(&mut self, e: &'ast Expr) {
+        self.cx.frames.push(Frame::StaticInit);
+        self.visit_expr(e);
         self.cx.frames.pop();
     }
 }
@@ -503,9 +617,20 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
         let scoped = self.cx.resolver.push_block(items);
         self.cx.locals.push_scope();
         dispatch!(self, H_BLOCK, |r, cx| r.check_block(cx, b));
+        let guards = self.cx.conditions.len();
         for s in &b.stmts {
             self.visit_stmt(s);
+            // `if cond { return …; }`: below it, `cond` does not hold
+            if let syn::Stmt::Expr(Expr::If(i), _) = s {
+                if i.else_branch.is_none() && block_diverges(&i.then_branch) {
+                    self.cx.conditions.push(Condition {
+                        expr: &i.cond,
+                        holds: false,
+                    });
+                }
+            }
         }
+        self.cx.conditions.truncate(guards);
         dispatch!(self, H_BLOCK, |r, cx| r.check_block_exit(cx, b));
         self.cx.locals.pop_scope();
         if scoped {
@@ -547,6 +672,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                     self.note_registration_call(q, c);
                 }
                 let escape = path.as_ref().is_some_and(|q| self.is_escape_call(q));
+                let lazy_init = path.as_ref().is_some_and(is_lazy_init_call);
                 let call = Call {
                     expr: c,
                     path,
@@ -555,7 +681,11 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 dispatch!(self, H_CALL, |r, cx| r.check_call(cx, &call));
                 self.visit_expr(&c.func);
                 for arg in &c.args {
-                    self.visit_closure_arg(arg, escape);
+                    if lazy_init {
+                        self.visit_static_init_arg(arg);
+                    } else {
+                        self.visit_closure_arg(arg, escape);
+                    }
                 }
             }
             Expr::MethodCall(m) => {
@@ -576,6 +706,10 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                             .cx
                             .chain_root_type(&m.receiver)
                             .is_some_and(|t| t.is("std::thread::Builder")));
+                let lazy_init = LAZY_INIT_METHODS.contains(&method.as_str());
+                let per_item = PER_ITEM_ADAPTERS.contains(&method.as_str())
+                    && m.args.iter().any(|a| matches!(a, Expr::Closure(_)))
+                    && is_iteration(&m.receiver, |f| self.cx.resolve_expr(f));
                 let call = MethodCall {
                     expr: m,
                     method,
@@ -587,7 +721,18 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                     self.visit_angle_bracketed_generic_arguments(t);
                 }
                 for arg in &m.args {
-                    self.visit_closure_arg(arg, escape);
+                    if lazy_init {
+                        self.visit_static_init_arg(arg);
+                    } else if per_item && matches!(arg, Expr::Closure(_)) {
+                        self.push_loop(LoopKind::PerItem {
+                            method: &m.method,
+                            receiver: &m.receiver,
+                        });
+                        self.visit_closure_arg(arg, escape);
+                        self.pop_loop();
+                    } else {
+                        self.visit_closure_arg(arg, escape);
+                    }
                 }
             }
             Expr::Macro(m) => self.visit_macro_call(&m.mac),
@@ -605,30 +750,48 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
             }
             Expr::ForLoop(f) => {
                 self.visit_expr(&f.expr);
-                self.cx.frames.push(Frame::Loop);
+                self.push_loop(LoopKind::For {
+                    pat: &f.pat,
+                    expr: &f.expr,
+                });
                 self.cx.locals.push_scope();
                 self.visit_pat(&f.pat);
                 self.cx.bind_pattern(&f.pat, None, None, false);
                 self.visit_block(&f.body);
                 self.cx.locals.pop_scope();
-                self.cx.frames.pop();
+                self.pop_loop();
             }
             Expr::While(w) => {
-                self.cx.frames.push(Frame::Loop);
+                self.push_loop(LoopKind::While { cond: &w.cond });
                 self.cx.locals.push_scope();
                 self.visit_expr(&w.cond);
+                self.cx.conditions.push(Condition {
+                    expr: &w.cond,
+                    holds: true,
+                });
                 self.visit_block(&w.body);
+                self.cx.conditions.pop();
                 self.cx.locals.pop_scope();
-                self.cx.frames.pop();
+                self.pop_loop();
             }
             Expr::Loop(l) => self.visit_loop_body(&l.body),
             Expr::If(i) => {
                 self.cx.locals.push_scope();
                 self.visit_expr(&i.cond);
+                self.cx.conditions.push(Condition {
+                    expr: &i.cond,
+                    holds: true,
+                });
                 self.visit_block(&i.then_branch);
+                self.cx.conditions.pop();
                 self.cx.locals.pop_scope();
                 if let Some((_, e)) = &i.else_branch {
+                    self.cx.conditions.push(Condition {
+                        expr: &i.cond,
+                        holds: false,
+                    });
                     self.visit_expr(e);
+                    self.cx.conditions.pop();
                 }
             }
             Expr::Let(l) => {

@@ -1,5 +1,11 @@
-//! Performance: no N+1 queries.
+//! Performance: no N+1 queries, sequential or concurrent.
+
+mod query_fan_out;
+mod query_in_loop;
 
 pub fn rules() -> Vec<Box<dyn stratalint_engine::Rule>> {
-    vec![]
+    vec![
+        Box::new(query_in_loop::QueryInLoop),
+        Box::new(query_fan_out::QueryFanOut),
+    ]
 }

@@ -1,4 +1,7 @@
-//! Knowledge several rules share: which APIs touch a database, which block a thread.
+//! Knowledge several rules share: which APIs touch a database, which block a thread, which calls
+//! run a query, where the request path is.
 
 pub mod blocking;
 pub mod db;
+pub mod db_calls;
+pub mod request_path;

@@ -1,0 +1,150 @@
+//! The walker's context queries, seen from a probe rule: every call of `probe()` reports what
+//! `Cx` says there.
+
+use crate::diagnostic::{Family, Severity};
+use crate::rule::{Hooks, Rule, RuleMeta};
+use crate::semantic::LoopKind;
+use crate::visit::{Call, Cx};
+
+static META: RuleMeta = RuleMeta {
+    id: "probe",
+    family: Family::Errors,
+    severity: Severity::Info,
+    doc: "",
+    default_enabled: true,
+};
+
+struct Probe;
+
+impl Rule for Probe {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::CALL
+    }
+
+    fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
+        if !matches!(&*call.expr.func, syn::Expr::Path(p) if p.path.is_ident("probe")) {
+            return;
+        }
+        let loop_ = match cx.current_loop() {
+            None => "-".to_string(),
+            Some(LoopKind::For { .. }) => "for".to_string(),
+            Some(LoopKind::While { .. }) => "while".to_string(),
+            Some(LoopKind::Loop) => "loop".to_string(),
+            Some(LoopKind::PerItem { method, .. }) => format!("per-item {method}"),
+        };
+        let present: Vec<&str> = ["x", "v", "self.items"]
+            .into_iter()
+            .filter(|s| {
+                let e: syn::Expr = syn::parse_str(s).expect("expr");
+                cx.is_known_present(&e)
+            })
+            .collect();
+        let msg = format!(
+            "init={} loop={loop_} present={}",
+            cx.in_static_init(),
+            present.join(",")
+        );
+        let d = cx.diag(call.span(), msg);
+        cx.report(d);
+    }
+}
+
+fn probe(code: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(dir.path().join("src")).expect("mkdir");
+    std::fs::write(dir.path().join("src/lib.rs"), code).expect("write");
+    let opts = crate::CheckOptions {
+        paths: vec![dir.path().to_path_buf()],
+        cwd: dir.path().to_path_buf(),
+        jobs: Some(1),
+        ..crate::CheckOptions::default()
+    };
+    let result = crate::check(&opts, vec![Box::new(Probe)]).expect("check");
+    result
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "probe")
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+#[test]
+fn lazy_initialisers_are_static_init() {
+    let got = probe(
+        "use once_cell::sync::Lazy;\nuse std::sync::OnceLock;\n\
+         static A: Lazy<u8> = Lazy::new(|| probe());\n\
+         fn f(c: &OnceLock<u8>) { c.get_or_init(|| probe()); probe(); }\n\
+         fn g() { let _ = std::sync::LazyLock::new(|| probe()); }\n",
+    );
+    assert_eq!(
+        got,
+        [
+            "init=true loop=- present=",
+            "init=true loop=- present=",
+            "init=false loop=- present=",
+            "init=true loop=- present=",
+        ]
+    );
+}
+
+#[test]
+fn loops_and_per_item_closures() {
+    let got = probe(
+        "fn f(v: Vec<u8>, o: Option<u8>) {\n\
+         for x in &v { probe(); }\n\
+         while let Some(x) = o { probe(); }\n\
+         loop { probe(); }\n\
+         v.iter().map(|x| probe());\n\
+         o.map(|x| probe());\n\
+         for x in &v { let g = || { fn inner() { probe(); } }; }\n\
+         }\n",
+    );
+    assert_eq!(
+        got,
+        [
+            "init=false loop=for present=",
+            "init=false loop=while present=",
+            "init=false loop=loop present=",
+            "init=false loop=per-item map present=",
+            "init=false loop=- present=",
+            "init=false loop=- present=",
+        ]
+    );
+}
+
+#[test]
+fn conditions_and_guards() {
+    let got = probe(
+        "fn f(x: Option<u8>, v: Vec<u8>) {\n\
+         if x.is_some() && !v.is_empty() { probe(); } else { probe(); }\n\
+         if x.is_none() { probe(); } else { probe(); }\n\
+         probe();\n\
+         if v.is_empty() { return; }\n\
+         probe();\n\
+         fn inner() { probe(); }\n\
+         }\n\
+         impl S { fn g(&self) { if self.items.len() > 0 { probe(); } } }\n",
+    );
+    assert_eq!(
+        got,
+        [
+            "init=false loop=- present=x,v",
+            "init=false loop=- present=",
+            "init=false loop=- present=",
+            "init=false loop=- present=x",
+            "init=false loop=- present=",
+            "init=false loop=- present=v",
+            "init=false loop=- present=",
+            "init=false loop=- present=self.items",
+        ]
+    );
+}

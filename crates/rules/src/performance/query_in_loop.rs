@@ -1,0 +1,191 @@
+//! A query per item of a loop (N+1): `for o in &orders { self.customers.find_by_id(o.customer_id).await? }`
+//! makes one round trip per order where one query would do.
+
+use stratalint_engine::proc_macro2::Span;
+use stratalint_engine::semantic::scope::Frame;
+use stratalint_engine::semantic::LoopKind;
+use stratalint_engine::syn::spanned::Spanned;
+use stratalint_engine::syn::Expr;
+use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta};
+
+use crate::shared::db_calls::{db_fn_call, db_method_call};
+use crate::shared::request_path::{backend_code, report_where, Reach};
+
+static META: RuleMeta = crate::meta!("query-in-loop", Performance, "performance", Warning);
+
+/// Query methods that run synchronously (diesel): a query even without `.await`.
+const SYNC_RUNNERS: &[&str] = &["load", "get_result", "get_results", "first", "execute"];
+
+/// Per-item adapters that drive their futures one after the other (stream `then`, `for_each`…);
+/// the concurrent ones are `query-fan-out`'s.
+const SEQUENTIAL_STREAM_ADAPTERS: &[&str] = &[
+    "then",
+    "for_each",
+    "try_for_each",
+    "and_then",
+    "fold",
+    "try_fold",
+    "filter_map",
+];
+
+/// Verbs of writes: the help suggests a multi-row insert instead of a batched read.
+const WRITE_VERBS: &[&str] = &[
+    "insert", "update", "upsert", "delete", "save", "create", "remove", "execute",
+];
+
+pub struct QueryInLoop;
+
+/// Does `e` iterate over batches (`ids.chunks(100)`)? A query per batch is the fix, not the bug.
+fn is_batched(e: &Expr) -> bool {
+    let mut e = e;
+    loop {
+        match e {
+            Expr::MethodCall(m) => {
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "chunks"
+                        | "chunks_exact"
+                        | "rchunks"
+                        | "array_chunks"
+                        | "chunk_by"
+                        | "batching"
+                ) {
+                    return true;
+                }
+                e = &m.receiver;
+            }
+            Expr::Reference(r) => e = &r.expr,
+            Expr::Paren(p) => e = &p.expr,
+            _ => return false,
+        }
+    }
+}
+
+/// A range loop that is not over a collection's indices: `for attempt in 0..3`,
+/// `1..=MAX_RETRIES` (retries and fixed counts), unlike `0..ids.len()`.
+fn is_counted_range(e: &Expr) -> bool {
+    let Expr::Range(r) = e else { return false };
+    let over_len = |b: &Option<Box<Expr>>| {
+        b.as_deref()
+            .is_some_and(|x| matches!(x, Expr::MethodCall(m) if m.method == "len"))
+    };
+    !over_len(&r.end) && !over_len(&r.start)
+}
+
+impl QueryInLoop {
+    /// The loop the query runs once per item of, if it does: a `for` over a collection or a
+    /// per-item closure, with no future created in between (that is `query-fan-out`'s case).
+    /// Returns how to name the loop and where it starts.
+    fn per_item_loop(cx: &Cx<'_, '_>) -> Option<(String, Span)> {
+        let kind = *cx.current_loop()?;
+        // frames between the call and the loop
+        let mut async_between = false;
+        for f in cx.frames().iter().rev() {
+            match f {
+                Frame::Loop => break,
+                Frame::AsyncBlock | Frame::Closure { is_async: true, .. } => async_between = true,
+                Frame::Closure { escape: true, .. } => return None,
+                _ => {}
+            }
+        }
+        match kind {
+            LoopKind::For { expr, pat } => {
+                if async_between || is_batched(expr) || is_counted_range(expr) {
+                    return None;
+                }
+                let text = cx.text_of(pat.span()).to_string();
+                let over = cx
+                    .text_of(expr.span())
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let over = if over.chars().count() > 40 {
+                    "…".to_string()
+                } else {
+                    over
+                };
+                Some((format!("`for {text} in {over}`"), expr.span()))
+            }
+            LoopKind::PerItem { method, receiver } => {
+                let sequential = SEQUENTIAL_STREAM_ADAPTERS.contains(&method.to_string().as_str());
+                if (async_between && !sequential)
+                    || method.to_string().ends_with("_concurrent")
+                    || is_batched(receiver)
+                {
+                    return None;
+                }
+                Some((format!("`.{method}(..)`"), method.span()))
+            }
+            // `while let Some(row) = stream.try_next().await`, polling, pagination and retry
+            // loops: not once per item of a collection
+            LoopKind::While { .. } | LoopKind::Loop => None,
+        }
+    }
+
+    /// `what` names the database call, once the cheap tests passed.
+    fn check(
+        cx: &mut Cx<'_, '_>,
+        awaited: bool,
+        name: &str,
+        at: Span,
+        what: impl FnOnce(&Cx<'_, '_>) -> Option<String>,
+    ) {
+        if cx.in_test() || !(awaited || SYNC_RUNNERS.contains(&name)) {
+            return;
+        }
+        let Some((loop_name, loop_span)) = Self::per_item_loop(cx) else {
+            return;
+        };
+        let reach = backend_code(cx);
+        if reach == Reach::No {
+            return;
+        }
+        let Some(what) = what(cx) else {
+            return;
+        };
+        let verb = name.split('_').next().unwrap_or(name);
+        let help = if WRITE_VERBS.contains(&verb) {
+            "write all rows in one statement: a multi-row insert (`QueryBuilder::push_values` with sqlx, \
+             `Entity::insert_many` with sea-orm, `insert_into(t).values(&rows)` with diesel) or \
+             `UPDATE … WHERE id = ANY($1)`"
+        } else {
+            "load everything in one query before the loop and look items up in a map: \
+             `WHERE id = ANY($1)` with `.bind(&ids)` (sqlx), `Column::Id.is_in(ids)` or `load_many` \
+             (sea-orm), `belonging_to(&parents)` + `grouped_by` (diesel); a repository method such as \
+             `find_by_ids(&ids)`"
+        };
+        let loop_loc = cx.loc(loop_span);
+        let d = cx
+            .diag(
+                at,
+                format!("database call in a loop: {what} runs once per item of {loop_name} (N+1 queries)"),
+            )
+            .with_label("one query per item")
+            .with_secondary(loop_loc, "once per item of this")
+            .with_help(help);
+        report_where(cx, reach, d);
+    }
+}
+
+impl Rule for QueryInLoop {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::METHOD_CALL | Hooks::CALL
+    }
+
+    fn check_method_call(&self, cx: &mut Cx<'_, '_>, call: &MethodCall<'_>) {
+        Self::check(cx, call.awaited, &call.method, call.method_span(), |cx| {
+            db_method_call(cx, call.expr, call.awaited)
+        });
+    }
+
+    fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
+        let Some(path) = &call.path else { return };
+        Self::check(cx, call.awaited, path.last(), call.span(), |cx| {
+            db_fn_call(cx, call.expr, call.awaited)
+        });
+    }
+}
