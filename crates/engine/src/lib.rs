@@ -3,6 +3,7 @@
 //! that runs a check. See ARCHITECTURE.md for the map.
 
 pub mod config;
+pub mod deps;
 pub mod diagnostic;
 pub mod engine_rules;
 pub mod layers;

@@ -441,6 +441,20 @@ impl Resolver {
         })
     }
 
+    /// What an imported `name` stands for, when an import in the open scopes binds it (not an item
+    /// declared here, not the prelude, not a glob).
+    pub fn import_binding(&self, name: &str) -> Option<&QualifiedName> {
+        for scope in self.scopes.iter().rev() {
+            if let Some(t) = scope.bindings.get(name) {
+                return (*t != self.item_qname(name)).then_some(t);
+            }
+            if scope.module.is_some() {
+                break;
+            }
+        }
+        None
+    }
+
     /// Is `name` bound by an import or item in the open scopes (not the prelude)?
     pub fn is_bound(&self, name: &str) -> bool {
         for scope in self.scopes.iter().rev() {
@@ -543,6 +557,18 @@ mod tests {
         assert_eq!(res(&r, "crate::db::pool").as_deref(), Some("app::db::pool"));
         assert_eq!(res(&r, "super::super::main").as_deref(), Some("app::main"));
         assert_eq!(res(&r, "Vec::new").as_deref(), Some("std::vec::Vec::new"));
+    }
+
+    #[test]
+    fn import_bindings_are_not_local_items() {
+        let r = resolver("use crate::services::UserService; struct Local; mod helpers {}");
+        assert_eq!(
+            r.import_binding("UserService").map(|q| q.as_str()),
+            Some("app::services::UserService")
+        );
+        assert_eq!(r.import_binding("Local"), None);
+        assert_eq!(r.import_binding("helpers"), None);
+        assert_eq!(r.import_binding("Vec"), None);
     }
 
     #[test]

@@ -250,6 +250,35 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         &self.frames
     }
 
+    /// Composition code: a startup free function that no route attribute or extractor makes a
+    /// handler (`main`, `router`,
+    /// `build_app`, `init_*`, … see [`FnInfo::is_startup`]) or a `static`/`const` initializer.
+    /// This is where the composition root wires pools, repositories, services and routers.
+    pub fn in_composition(&self) -> bool {
+        self.in_static_init()
+            || self
+                .current_fn()
+                .is_some_and(|f| f.is_startup() && !f.is_method && f.handler != HandlerStatus::Yes)
+    }
+
+    /// The layer of the item a canonical path names (see [`Project::layer_of_path`]). During the
+    /// walk `pub use` re-exports of other files are not known yet; `ProjectCx::layer_of_path`
+    /// follows them.
+    pub fn layer_of_path(&self, q: &QualifiedName) -> Option<crate::layers::LayerId> {
+        self.project.layer_of_path(q.as_str(), &self.config.layers)
+    }
+
+    /// The role of the layer of the item a canonical path names.
+    pub fn role_of_path(&self, q: &QualifiedName) -> Option<Role> {
+        self.layer_of_path(q)
+            .and_then(|l| self.config.layers.role(l))
+    }
+
+    /// Does this canonical path name an item of one of the project's crates?
+    pub fn is_project_path(&self, q: &QualifiedName) -> bool {
+        self.project.local_crate(q.first()).is_some()
+    }
+
     /// Is the current function certainly a request handler?
     pub fn in_handler(&self) -> bool {
         self.current_fn()
