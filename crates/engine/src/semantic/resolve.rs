@@ -455,6 +455,31 @@ impl Resolver {
         None
     }
 
+    /// Does a path starting with `name` start at a crate (`axum::Json`, `app_core::Error`)? True
+    /// when no import, item, glob export or prelude name explains `name`, and it is spelled like
+    /// a crate (lowercase).
+    pub fn names_crate(&self, name: &str) -> bool {
+        if !name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            || self.is_bound(name)
+            || prelude(name).is_some()
+        {
+            return false;
+        }
+        for scope in self.scopes.iter().rev() {
+            let exported = scope
+                .globs
+                .iter()
+                .any(|g| glob_exports(g.as_str()).is_some_and(|e| e.contains(&name)));
+            if exported {
+                return false;
+            }
+            if scope.module.is_some() {
+                break;
+            }
+        }
+        true
+    }
+
     /// Is `name` bound by an import or item in the open scopes (not the prelude)?
     pub fn is_bound(&self, name: &str) -> bool {
         for scope in self.scopes.iter().rev() {
@@ -569,6 +594,10 @@ mod tests {
         assert_eq!(r.import_binding("Local"), None);
         assert_eq!(r.import_binding("helpers"), None);
         assert_eq!(r.import_binding("Vec"), None);
+        assert!(r.names_crate("axum"));
+        assert!(!r.names_crate("helpers"), "a module declared here");
+        assert!(!r.names_crate("UserService"));
+        assert!(!r.names_crate("Vec"));
     }
 
     #[test]

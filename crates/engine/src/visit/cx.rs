@@ -124,6 +124,24 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         self.resolver.resolve(path)
     }
 
+    /// Is this path written out from a crate or a module (`crate::x`, `super::x`, `::x`,
+    /// `axum::Json`), rather than through a name imported, declared or glob-imported here? Rules
+    /// that report a dependency once at its `use` report such paths besides, and not the uses of
+    /// the imported name.
+    pub fn is_written_out(&self, path: &syn::Path) -> bool {
+        let Some(first) = path.segments.first() else {
+            return false;
+        };
+        if path.leading_colon.is_some() {
+            return true;
+        }
+        let first = first.ident.to_string();
+        if matches!(first.as_str(), "crate" | "self" | "super") {
+            return true;
+        }
+        path.segments.len() > 1 && self.resolver.names_crate(&first)
+    }
+
     /// Resolve an expression that is a path (`sqlx::query`, `File::open`).
     pub fn resolve_expr(&self, e: &Expr) -> Option<QualifiedName> {
         match e {

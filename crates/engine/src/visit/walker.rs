@@ -220,29 +220,13 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         }
     }
 
-    /// Is this path written out from a crate root or a module (`crate::x`, `super::x`, `::x`,
-    /// `other_crate::x`) rather than through a name imported or declared here?
-    fn is_qualified(&self, path: &syn::Path) -> bool {
-        let Some(first) = path.segments.first() else {
-            return false;
-        };
-        if path.leading_colon.is_some() {
-            return true;
-        }
-        let first = first.ident.to_string();
-        matches!(first.as_str(), "crate" | "self" | "super")
-            || (path.segments.len() > 1
-                && !self.cx.resolver.is_bound(&first)
-                && self.cx.project.local_crate(&first).is_some())
-    }
-
     /// Dependencies: a qualified path into the project is a reference of its own; a path through an
     /// imported name marks the import as used (inside or outside composition code).
     fn note_path_dep(&mut self, pr: &PathRef<'ast>) {
         if self.cx.in_test() {
             return;
         }
-        if self.is_qualified(pr.path) {
+        if self.cx.is_written_out(pr.path) {
             if let Some(q) = pr.resolved(&self.cx) {
                 if self.cx.is_project_path(q) {
                     let dep = DepRef {
@@ -312,7 +296,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
             }
         }
         if self.collect_deps && !self.cx.in_test() {
-            if self.is_qualified(&mac.path) {
+            if self.cx.is_written_out(&mac.path) {
                 if let Some(q) = path.as_ref().filter(|q| self.cx.is_project_path(q)) {
                     let dep = DepRef {
                         target: q.as_str().to_string(),
