@@ -481,7 +481,8 @@ impl SelectorField {
 }
 
 fn check_duplicates(specs: &[LayerSpec<'_>]) -> Result<(), LayerMapError> {
-    let fields: [(SelectorField, fn(&LayerSpec<'_>) -> Vec<String>); 3] = [
+    type Normalised = fn(&LayerSpec<'_>) -> Vec<String>;
+    let fields: [(SelectorField, Normalised); 3] = [
         (SelectorField::Paths, |s| {
             s.paths.iter().map(|p| p.to_string()).collect()
         }),
