@@ -1,7 +1,44 @@
-//! Layer boundaries: Router/Handler → Service → Repository → Database.
+//! Layer boundaries: Router/Handler → Service → Repository → Database, with schemas at the edge,
+//! models underneath, and the shared layers (errors, config) usable from everywhere.
 
+mod database_access_outside_repository;
+mod dependency_cycle;
+mod handler_constructs_dependency;
 mod handler_database_access;
+mod handler_exposes_model;
+mod http_type_in_inner_layer;
+mod layer_crate_dependency;
+mod layer_dependency;
+mod layer_reexport_laundering;
+
+use stratalint_engine::layers::LayerId;
+use stratalint_engine::project::FileInfo;
+use stratalint_engine::{LayerMap, ProjectCx};
 
 pub fn rules() -> Vec<Box<dyn stratalint_engine::Rule>> {
-    vec![Box::new(handler_database_access::HandlerDatabaseAccess)]
+    vec![
+        Box::new(handler_database_access::HandlerDatabaseAccess),
+        Box::new(layer_dependency::LayerDependency),
+        Box::new(database_access_outside_repository::DatabaseAccessOutsideRepository),
+        Box::new(http_type_in_inner_layer::HttpTypeInInnerLayer::default()),
+        Box::new(handler_exposes_model::HandlerExposesModel),
+        Box::new(handler_constructs_dependency::HandlerConstructsDependency),
+        Box::new(layer_reexport_laundering::LayerReexportLaundering),
+        Box::new(dependency_cycle::DependencyCycle),
+        Box::new(layer_crate_dependency::LayerCrateDependency),
+    ]
+}
+
+fn layer_name(layers: &LayerMap, id: LayerId) -> &str {
+    &layers.get(id).name
+}
+
+/// A canonical path as the file `here` would write it: `crate::…` for its own crate.
+fn display_path(cx: &ProjectCx<'_>, here: &FileInfo, path: &str) -> String {
+    let own = cx.project.crate_of(here).map(|c| c.name.as_str());
+    match path.split_once("::") {
+        Some((first, rest)) if Some(first) == own => format!("crate::{rest}"),
+        None if Some(path) == own => "crate".to_string(),
+        _ => path.to_string(),
+    }
 }
