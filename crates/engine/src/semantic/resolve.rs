@@ -420,9 +420,10 @@ impl Resolver {
             unknown = Some(g);
             unknown_count += 1;
         }
-        // one glob we cannot see into: the name most likely comes from it
+        // one glob we cannot see into: the name most likely comes from it (a primitive type
+        // never does: `-> Result<i64, E>` under `use schema::posts::dsl::*;`)
         let type_like = name.starts_with(|c: char| c.is_ascii_uppercase());
-        if unknown_count == 1 && (alone || type_like) {
+        if unknown_count == 1 && (alone || type_like) && !is_primitive(name) {
             return unknown.map(|g| GlobHit::Guess(g.join(name)));
         }
         None
@@ -492,6 +493,15 @@ impl Resolver {
         }
         false
     }
+}
+
+/// Rust's primitive types: names no import can shadow in practice.
+fn is_primitive(name: &str) -> bool {
+    matches!(
+        name,
+        "bool" | "char" | "str" | "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16"
+            | "u32" | "u64" | "u128" | "usize" | "f32" | "f64"
+    )
 }
 
 /// `core` and `alloc` re-export into `std`; one spelling keeps the rule tables small.
@@ -566,11 +576,12 @@ mod tests {
             Some("std::time::Duration::from_secs")
         );
         assert_eq!(res(&r, "local").as_deref(), Some("app::api::v1::local"));
-        // one opaque glob: an unknown name comes from it
+        // one opaque glob: an unknown name comes from it, a primitive type does not
         assert_eq!(
             res(&r, "OrderService").as_deref(),
             Some("app::services::OrderService")
         );
+        assert_eq!(res(&r, "i64"), None);
         assert_eq!(
             res(&r, "reqwest::blocking::get").as_deref(),
             Some("reqwest::blocking::get")
