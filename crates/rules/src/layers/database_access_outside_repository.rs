@@ -27,6 +27,7 @@ impl DatabaseAccessOutsideRepository {
             Some(Role::Services | Role::Models | Role::Schemas | Role::Core)
         ) && !cx.in_test()
             && !cx.in_composition()
+            && super::application_code(cx)
     }
 
     fn report(cx: &mut Cx<'_, '_>, span: Span, what: String) {
@@ -73,9 +74,11 @@ impl Rule for DatabaseAccessOutsideRepository {
         let what = if entity_query(q) {
             format!("`{q}` is a sea-orm entity query")
         } else if let Some(what) = db_access(q) {
-            // core holds the wiring helpers (a pool type alias, `connect_pool`): handles are
-            // fine there, queries are not
-            if cx.role() == Some(Role::Core) && db_handle(q).is_some() {
+            // A pool, connection or transaction is a handle, not a query. The seed injects
+            // database sessions into services (a service may run several repositories in one
+            // transaction), and core holds the wiring helpers (a `DbPool` alias, `connect_pool`):
+            // handles are fine there, queries are not. A model or schema holding one is not.
+            if matches!(cx.role(), Some(Role::Core | Role::Services)) && db_handle(q).is_some() {
                 return;
             }
             format!("`{q}` is {what}")

@@ -64,6 +64,7 @@ impl HandlerConstructsDependency {
 
     fn in_handler(cx: &Cx<'_, '_>) -> bool {
         !cx.in_test()
+            && super::application_code(cx)
             && cx
                 .current_fn()
                 .is_some_and(|f| f.handler != HandlerStatus::No)

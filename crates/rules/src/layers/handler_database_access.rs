@@ -49,6 +49,7 @@ impl Rule for HandlerDatabaseAccess {
         // composition code in the api layer (`serve(pool)`, `router(pool)`) wires the pool in
         if cx.in_test()
             || cx.in_composition()
+            || !super::application_code(cx)
             || matches!(path.kind, PathKind::Pattern | PathKind::ImplTrait)
         {
             return;
@@ -71,7 +72,7 @@ impl Rule for HandlerDatabaseAccess {
     }
 
     fn check_macro(&self, cx: &mut Cx<'_, '_>, mac: &MacroCall<'_>) {
-        if cx.in_test() || cx.in_composition() {
+        if cx.in_test() || cx.in_composition() || !super::application_code(cx) {
             return;
         }
         let Some(path) = &mac.path else { return };

@@ -104,7 +104,7 @@ impl Rule for HandlerExposesModel {
     }
 
     fn check_fn(&self, cx: &mut Cx<'_, '_>, f: &FnNode<'_>) {
-        if cx.in_test() {
+        if cx.in_test() || !super::application_code(cx) {
             return;
         }
         let Some(info) = cx.current_fn() else { return };

@@ -66,6 +66,7 @@ impl HttpTypeInInnerLayer {
             cx.role(),
             Some(Role::Services | Role::Repositories | Role::Models)
         ) && !cx.in_test()
+            && super::application_code(cx)
     }
 
     fn report(cx: &mut Cx<'_, '_>, span: Span, q: &QualifiedName) {

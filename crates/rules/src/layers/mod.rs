@@ -13,7 +13,10 @@ mod layer_reexport_laundering;
 
 use stratalint_engine::layers::LayerId;
 use stratalint_engine::project::FileInfo;
-use stratalint_engine::{LayerMap, ProjectCx};
+use stratalint_engine::semantic::handlers::WEB_CRATES;
+use stratalint_engine::{Cx, LayerMap, ProjectCx};
+
+use crate::shared::db::DB_CRATES;
 
 pub fn rules() -> Vec<Box<dyn stratalint_engine::Rule>> {
     vec![
@@ -27,6 +30,22 @@ pub fn rules() -> Vec<Box<dyn stratalint_engine::Rule>> {
         Box::new(dependency_cycle::DependencyCycle),
         Box::new(layer_crate_dependency::LayerCrateDependency),
     ]
+}
+
+/// The layer rules judge application code: files of a Cargo package (a file outside every package
+/// has no architecture to check) that is not itself one of the web or database frameworks the
+/// conventions are about (`tower-http/src/services/` serves HTTP by design, `sea-orm/src/entity/`
+/// runs queries by design).
+fn application_code(cx: &Cx<'_, '_>) -> bool {
+    match cx.project().crate_of(cx.file()) {
+        Some(c) => {
+            let name = c.package.replace('-', "_");
+            !WEB_CRATES.contains(&name.as_str())
+                && !DB_CRATES.contains(&name.as_str())
+                && !matches!(name.as_str(), "tower" | "hyper" | "hyper_util" | "sqlx_macros")
+        }
+        None => false,
+    }
 }
 
 fn layer_name(layers: &LayerMap, id: LayerId) -> &str {
