@@ -49,9 +49,8 @@ impl DatabaseAccessOutsideRepository {
             )
             .with_label("database access outside the repository layer")
             .with_help(format!(
-                "move the query into the `{repos}` layer and call the repository from here; \
-                 services receive repositories (not pools or connections) when the composition \
-                 root builds them"
+                "move it into the `{repos}` layer and call the repository from here: repositories \
+                 own every query (a service may hand them its connection or transaction)"
             ));
         cx.report(d);
     }
