@@ -191,6 +191,92 @@ fn reexport_step(
     None
 }
 
+/// The strongly connected components of more than one node of the graph `succ` (node → its
+/// successors), each sorted, in order of their smallest node (Tarjan's algorithm, iterative).
+pub fn cycles(succ: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = succ.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut out = Vec::new();
+    let mut next = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        while let Some(&mut (v, ref mut i)) = work.last_mut() {
+            if *i == 0 {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = succ[v].get(*i) {
+                *i += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut comp = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if comp.len() > 1 {
+                    comp.sort_unstable();
+                    out.push(comp);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The shortest cycle through the first node of a component, inside it: `[a, b, …, a]`.
+pub fn cycle_through(succ: &[Vec<usize>], comp: &[usize]) -> Vec<usize> {
+    let start = comp[0];
+    let mut prev: FxHashMap<usize, usize> = FxHashMap::default();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(v) = queue.pop_front() {
+        for &w in &succ[v] {
+            if !comp.contains(&w) {
+                continue;
+            }
+            if w == start {
+                let mut back = vec![v];
+                let mut cur = v;
+                while cur != start {
+                    cur = prev[&cur];
+                    back.push(cur);
+                }
+                back.reverse();
+                back.push(start);
+                return back;
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = prev.entry(w) {
+                e.insert(v);
+                queue.push_back(w);
+            }
+        }
+    }
+    vec![start, start]
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -235,6 +321,16 @@ mod tests {
                 ));
             }
         }
+    }
+
+    #[test]
+    fn strongly_connected_components_and_their_cycles() {
+        // 0 → 1 → 2 → 0, 2 → 3, 3 → 4 → 3, 5 alone
+        let succ = vec![vec![1], vec![2], vec![0, 3], vec![4], vec![3], vec![]];
+        let comps = super::cycles(&succ);
+        assert_eq!(comps, vec![vec![0, 1, 2], vec![3, 4]]);
+        assert_eq!(super::cycle_through(&succ, &comps[0]), vec![0, 1, 2, 0]);
+        assert_eq!(super::cycle_through(&succ, &comps[1]), vec![3, 4, 3]);
     }
 
     fn write(root: &Path, files: &[(&str, &str)]) {
