@@ -1,7 +1,7 @@
 //! Layers form a hierarchy, and so do the modules inside one layer.
 
 use rustc_hash::FxHashMap;
-use stratalint_engine::deps::Dependency;
+use stratalint_engine::deps::{cycle_through, cycles, Dependency};
 use stratalint_engine::{Hooks, ProjectCx, Rule, RuleMeta};
 
 use super::layer_name;
@@ -13,7 +13,6 @@ pub struct DependencyCycle;
 /// A directed graph over `0..n` where each edge keeps the first dependency that makes it (by file
 /// and position), to point at.
 struct Graph<'d> {
-    n: usize,
     edges: FxHashMap<(usize, usize), &'d Dependency>,
     succ: Vec<Vec<usize>>,
 }
@@ -21,7 +20,6 @@ struct Graph<'d> {
 impl<'d> Graph<'d> {
     fn new(n: usize) -> Self {
         Graph {
-            n,
             edges: FxHashMap::default(),
             succ: vec![Vec::new(); n],
         }
@@ -46,98 +44,16 @@ impl<'d> Graph<'d> {
         }
     }
 
-    /// Strongly connected components with more than one node (Tarjan, iterative).
     fn cycles(&mut self) -> Vec<Vec<usize>> {
         for s in &mut self.succ {
             s.sort_unstable();
         }
-        let n = self.n;
-        let mut index = vec![usize::MAX; n];
-        let mut low = vec![0; n];
-        let mut on_stack = vec![false; n];
-        let mut stack = Vec::new();
-        let mut out = Vec::new();
-        let mut next = 0;
-        for root in 0..n {
-            if index[root] != usize::MAX {
-                continue;
-            }
-            let mut work = vec![(root, 0usize)];
-            while let Some(&mut (v, ref mut i)) = work.last_mut() {
-                if *i == 0 {
-                    index[v] = next;
-                    low[v] = next;
-                    next += 1;
-                    stack.push(v);
-                    on_stack[v] = true;
-                }
-                if let Some(&w) = self.succ[v].get(*i) {
-                    *i += 1;
-                    if index[w] == usize::MAX {
-                        work.push((w, 0));
-                    } else if on_stack[w] {
-                        low[v] = low[v].min(index[w]);
-                    }
-                    continue;
-                }
-                work.pop();
-                if let Some(&(parent, _)) = work.last() {
-                    low[parent] = low[parent].min(low[v]);
-                }
-                if low[v] == index[v] {
-                    let mut comp = Vec::new();
-                    while let Some(w) = stack.pop() {
-                        on_stack[w] = false;
-                        comp.push(w);
-                        if w == v {
-                            break;
-                        }
-                    }
-                    if comp.len() > 1 {
-                        comp.sort_unstable();
-                        out.push(comp);
-                    }
-                }
-            }
-        }
-        out.sort();
-        out
+        cycles(&self.succ)
     }
 
-    /// The shortest cycle through the first node of a component: [a, b, …, a].
     fn cycle_through(&self, comp: &[usize]) -> Vec<usize> {
-        let start = comp[0];
-        let mut prev: FxHashMap<usize, usize> = FxHashMap::default();
-        let mut queue = std::collections::VecDeque::from([start]);
-        while let Some(v) = queue.pop_front() {
-            for &w in &self.succ[v] {
-                if !comp.contains(&w) {
-                    continue;
-                }
-                if w == start {
-                    return fix_order(start, v, &prev);
-                }
-                if let std::collections::hash_map::Entry::Vacant(e) = prev.entry(w) {
-                    e.insert(v);
-                    queue.push_back(w);
-                }
-            }
-        }
-        vec![start, start]
+        cycle_through(&self.succ, comp)
     }
-}
-
-/// The path start → … → last → start from BFS parents.
-fn fix_order(start: usize, last: usize, prev: &FxHashMap<usize, usize>) -> Vec<usize> {
-    let mut back = vec![last];
-    let mut cur = last;
-    while cur != start {
-        cur = prev[&cur];
-        back.push(cur);
-    }
-    back.reverse();
-    back.push(start);
-    back
 }
 
 /// Are these modules one inside the other (`api` and `api::v1::users`)? A parent module and its

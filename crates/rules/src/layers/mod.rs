@@ -42,7 +42,10 @@ fn application_code(cx: &Cx<'_, '_>) -> bool {
             let name = c.package.replace('-', "_");
             !WEB_CRATES.contains(&name.as_str())
                 && !DB_CRATES.contains(&name.as_str())
-                && !matches!(name.as_str(), "tower" | "hyper" | "hyper_util" | "sqlx_macros")
+                && !matches!(
+                    name.as_str(),
+                    "tower" | "hyper" | "hyper_util" | "sqlx_macros"
+                )
         }
         None => false,
     }
