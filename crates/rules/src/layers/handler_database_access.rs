@@ -17,7 +17,10 @@ impl HandlerDatabaseAccess {
         path: &str,
     ) {
         let subject = match cx.current_fn() {
-            Some(f) => format!("handler `{}`", f.name),
+            Some(f) if f.handler == HandlerStatus::Yes || cx.role() != Some(Role::Api) => {
+                format!("handler `{}`", f.name)
+            }
+            Some(f) => format!("`{}` in the api layer", f.name),
             None => "the api layer".to_string(),
         };
         let d = cx
