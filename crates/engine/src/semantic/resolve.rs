@@ -499,8 +499,23 @@ impl Resolver {
 fn is_primitive(name: &str) -> bool {
     matches!(
         name,
-        "bool" | "char" | "str" | "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16"
-            | "u32" | "u64" | "u128" | "usize" | "f32" | "f64"
+        "bool"
+            | "char"
+            | "str"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "f32"
+            | "f64"
     )
 }
 
