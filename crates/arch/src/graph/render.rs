@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{Edge, Graph};
+use super::{plural, Edge, Graph};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -34,8 +34,10 @@ pub fn render(graph: &Graph, format: Format) -> String {
 
 fn edge_label(e: &Edge) -> String {
     let mut label = e.refs.to_string();
-    if e.forbidden > 0 {
-        label.push_str(&format!(" ✗ {} forbidden", e.forbidden));
+    if e.forbidden == e.refs {
+        label.push_str(" ✗");
+    } else if e.forbidden > 0 {
+        label.push_str(&format!(", {} ✗", e.forbidden));
     }
     if e.cycle {
         label.push_str(" ↻");
@@ -52,12 +54,15 @@ fn summary(graph: &Graph) -> Vec<String> {
         graph.title
     )];
     for e in graph.edges.iter().filter(|e| e.forbidden > 0) {
+        let count = if e.forbidden == e.refs {
+            plural(e.refs, "reference")
+        } else {
+            format!("{} of {} references", e.forbidden, e.refs)
+        };
         lines.push(format!(
-            "forbidden: {} → {} ({} of {} references)",
+            "forbidden: {} → {} ({count})",
             name(e.from),
-            name(e.to),
-            e.forbidden,
-            e.refs
+            name(e.to)
         ));
     }
     let cyclic: Vec<String> = graph
