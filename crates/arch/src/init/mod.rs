@@ -208,9 +208,11 @@ pub fn inspect(root: &Path) -> Inspection {
     let mut b = Builder::default();
     for (i, krate) in project.crates.iter().enumerate() {
         let kind = crate_kinds.iter().find(|(c, _)| *c == i).map(|(_, k)| *k);
+        // a member crate named after a layer (`entity`, `migration`) is that layer as a whole;
+        // the crate at the root of the project is sorted by its folders unless every crate is
         let by_crate = match kind {
             Some(Kind::Migrations) => Some(Kind::Migrations),
-            Some(k) if crate_mode => Some(k),
+            Some(k) if crate_mode || (!krate.dir.is_empty() && k != Kind::Root) => Some(k),
             _ => None,
         };
         if let Some(k) = by_crate {

@@ -184,3 +184,36 @@ fn diesel_schema_and_models() {
     assert_eq!(paths_of(&l, Kind::Repositories), ["src/repository/**"]);
     assert_eq!(paths_of(&l, Kind::Migrations), ["migrations/**"]);
 }
+
+#[test]
+fn a_member_crate_named_after_a_layer_is_that_layer() {
+    let dir = std::env::temp_dir().join(format!("stratalint-init-member-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let write = |p: &str, t: &str| {
+        let p = dir.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, t).unwrap();
+    };
+    write(
+        "Cargo.toml",
+        "[package]\nname = \"shop\"\nversion = \"0.1.0\"\n\n[workspace]\nmembers = [\".\", \"entity\"]\n\n[dependencies]\nentity = { path = \"entity\" }\n",
+    );
+    write("src/main.rs", "mod api;\nfn main() {}\n");
+    write("src/api/mod.rs", "");
+    write(
+        "entity/Cargo.toml",
+        "[package]\nname = \"entity\"\nversion = \"0.1.0\"\n",
+    );
+    write("entity/src/lib.rs", "pub mod entities;\n");
+    write("entity/src/entities/mod.rs", "");
+    let ins = inspect(&dir.canonicalize().unwrap());
+    let models = ins.layers.iter().find(|l| l.kind == Kind::Models).unwrap();
+    assert_eq!(models.crates, ["entity"]);
+    let root = ins.layers.iter().find(|l| l.kind == Kind::Root).unwrap();
+    assert_eq!(
+        root.paths,
+        ["src/main.rs"],
+        "the entity crate's lib.rs is not the composition root"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
