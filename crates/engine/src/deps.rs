@@ -37,6 +37,9 @@ pub struct DepRef {
     pub kind: RefKind,
     /// Written inside composition code (see [`crate::Cx::in_composition`]).
     pub composition: bool,
+    /// The inline module it is written in, when that is not the file's own module
+    /// (`web` for `mod web { … }` in `lib.rs`).
+    pub inline_module: Option<String>,
 }
 
 /// What the walk of one file records for the dependency graph.
@@ -107,10 +110,16 @@ pub fn assemble(
             // an import is composition code when every use of its name is
             let composition = r.composition
                 || matches!(&r.kind, RefKind::Import { name: Some(n) } if fd.used.get(n) == Some(&false));
+            let file = &project.files[from];
+            let from_layer = file.layer.or_else(|| {
+                let module = r.inline_module.as_deref()?;
+                let krate = file.crate_idx.map(|c| project.crates[c].name.as_str());
+                layers.layer_of_module(module, krate)
+            });
             deps.push(Dependency {
                 from,
                 to,
-                from_layer: project.files[from].layer,
+                from_layer,
                 to_layer: project.layer_of_path(&defined, layers),
                 target: r.target.clone(),
                 defined,
@@ -393,6 +402,28 @@ mod tests {
             "src/services/mod.rs:1 -> app::repositories::user_repository::UserRepository [services -> repositories] Import { name: Some(\"UserRepository\") }",
         ];
         assert_eq!(deps, expected, "{deps:#?}");
+    }
+
+    #[test]
+    fn module_path_layers() {
+        let deps = deps_of(&[
+            ("Cargo.toml", MANIFEST),
+            (
+                "stratalint.toml",
+                "[layers.web]\nmodules = [\"crate::web\"]\nmay-use = [\"store\"]\n[layers.store]\nmodules = [\"crate::store\"]\n",
+            ),
+            ("src/lib.rs", "pub mod store;\npub mod web {\n    pub fn f() -> crate::store::Row { todo!() }\n}\n"),
+            ("src/store.rs", "pub struct Row;\npub fn g() -> crate::web::Page { todo!() }\n"),
+        ]);
+        // the inline `web` module lives in lib.rs, a file in no layer: the module decides
+        assert_eq!(
+            deps,
+            [
+                "src/lib.rs:3 -> app::store::Row [web -> store] Path",
+                "src/store.rs:2 -> app::web::Page [store -> web] Path",
+            ],
+            "{deps:#?}"
+        );
     }
 
     #[test]

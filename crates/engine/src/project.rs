@@ -154,16 +154,21 @@ impl Project {
         Some((crate_idx, self.file_index_of_module(crate_idx, rest)?))
     }
 
-    /// The layer of the item a canonical path names: the layer of the file defining it, or, for
-    /// items of a crate root (`lib.rs`, `main.rs`), the layer the map gives the whole crate (its
-    /// `crates` entries), since a crate root is wiring rather than a layer of its own.
+    /// The layer of the item a canonical path names: the layer of the file defining it; for items
+    /// of a crate root (`lib.rs`, `main.rs`), which is wiring rather than a layer of its own, and
+    /// of files in no layer, the layer the map gives the path's module (an inline `mod web {}`
+    /// under `modules = ["crate::web"]`) or the whole crate (`crates`).
     pub fn layer_of_path(&self, path: &str, layers: &crate::layers::LayerMap) -> Option<LayerId> {
         let (crate_idx, file) = self.locate(path)?;
         let f = &self.files[file];
+        let by_module = || {
+            let module = path.split_once("::").map_or("", |(_, rest)| rest);
+            layers.layer_of_module(module, Some(&self.crates[crate_idx].name))
+        };
         if f.module.is_empty() {
-            layers.layer_of_module("", Some(&self.crates[crate_idx].name))
+            by_module()
         } else {
-            f.layer
+            f.layer.or_else(by_module)
         }
     }
 

@@ -220,6 +220,20 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         }
     }
 
+    /// The current module when it is an inline `mod` of the file (`web` for `mod web {}` in
+    /// `lib.rs`), for the layer of references written in it.
+    fn inline_module(&self) -> Option<String> {
+        let current = self.cx.resolver.module_path();
+        let own = self
+            .cx
+            .info
+            .module
+            .split("::")
+            .filter(|s| !s.is_empty())
+            .count();
+        (current.len() > own).then(|| current.join("::"))
+    }
+
     /// Dependencies: a qualified path into the project is a reference of its own; a path through an
     /// imported name marks the import as used (inside or outside composition code).
     fn note_path_dep(&mut self, pr: &PathRef<'ast>) {
@@ -234,6 +248,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
                         loc: self.cx.loc(pr.path.span()),
                         kind: RefKind::Path,
                         composition: self.cx.in_composition(),
+                        inline_module: self.inline_module(),
                     };
                     self.cx.out.deps.refs.push(dep);
                 }
@@ -303,6 +318,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
                         loc: self.cx.loc(mac.path.span()),
                         kind: RefKind::Macro,
                         composition: self.cx.in_composition(),
+                        inline_module: self.inline_module(),
                     };
                     self.cx.out.deps.refs.push(dep);
                 }
@@ -568,6 +584,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                                 }
                             },
                             composition: self.cx.in_composition(),
+                            inline_module: self.inline_module(),
                         };
                         self.cx.out.deps.refs.push(dep);
                     }
