@@ -1,5 +1,6 @@
 //! A workspace crate declares dependencies only on crates of the layers it may use.
 
+use rustc_hash::FxHashMap;
 use stratalint_engine::{Hooks, ProjectCx, Role, Rule, RuleMeta};
 
 use super::layer_name;
@@ -20,6 +21,16 @@ impl Rule for LayerCrateDependency {
     fn check_project(&self, cx: &mut ProjectCx<'_>) {
         let layers = cx.layers();
         let project = cx.project;
+        // (crate, crate it uses) → (used at all, used by composition code)
+        let mut uses: FxHashMap<(usize, usize), (bool, bool)> = FxHashMap::default();
+        for d in cx.dependencies() {
+            let (from, to) = (cx.file(d.from), cx.file(d.to));
+            if let (Some(a), Some(b)) = (from.crate_idx, to.crate_idx) {
+                let e = uses.entry((a, b)).or_default();
+                e.0 = true;
+                e.1 |= d.composition || from.role == Some(Role::Root);
+            }
+        }
         for (ci, krate) in project.crates.iter().enumerate() {
             let Some(here) = project.crate_layer(ci, layers) else {
                 continue;
@@ -41,16 +52,7 @@ impl Rule for LayerCrateDependency {
                 }
                 // Cargo dependencies are shared by a package's targets: a binary that wires the
                 // application (its composition root) may need what its library may not use.
-                let refs = cx.dependencies().iter().filter(|d| {
-                    cx.file(d.from).crate_idx == Some(ci) && cx.file(d.to).crate_idx == Some(di)
-                });
-                let mut used = false;
-                let mut wiring = false;
-                for d in refs {
-                    used = true;
-                    let from_root = cx.file(d.from).role == Some(Role::Root);
-                    wiring |= d.composition || from_root;
-                }
+                let (used, wiring) = uses.get(&(ci, di)).copied().unwrap_or((false, false));
                 if wiring {
                     continue;
                 }
