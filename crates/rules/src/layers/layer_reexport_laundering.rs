@@ -1,5 +1,6 @@
 //! A `pub use` must not make a layer reachable from where the map forbids it.
 
+use stratalint_engine::syn::Visibility;
 use stratalint_engine::{Cx, Hooks, Loc, ProjectCx, Rule, RuleMeta, UseLeaf};
 
 use super::{display_path, layer_name};
@@ -26,10 +27,13 @@ impl Rule for LayerReexportLaundering {
     }
 
     fn check_use(&self, cx: &mut Cx<'_, '_>, leaf: &UseLeaf<'_>) {
-        if matches!(leaf.item.vis, stratalint_engine::syn::Visibility::Inherited)
-            || cx.in_test()
-            || !cx.is_project_path(&leaf.binding.target)
-        {
+        // `pub` and `pub(crate)` reach the other layers; `pub(super)`, `pub(in …)` stay close
+        let reaches_out = match &leaf.item.vis {
+            Visibility::Public(_) => true,
+            Visibility::Restricted(r) => r.in_token.is_none() && r.path.is_ident("crate"),
+            Visibility::Inherited => false,
+        };
+        if !reaches_out || cx.in_test() || !cx.is_project_path(&leaf.binding.target) {
             return;
         }
         let alias = match &leaf.binding.name {
