@@ -28,6 +28,10 @@ pub enum Command {
         /// The rule id, e.g. `blocking-call-in-async`.
         id: String,
     },
+    /// Look at a project and write a `stratalint.toml` whose layer map fits it.
+    Init(crate::arch_commands::InitArgs),
+    /// Draw the layers and the dependencies between them (Mermaid or DOT).
+    Graph(crate::arch_commands::GraphArgs),
     /// Internal tools for benchmarking and debugging.
     #[command(hide = true)]
     Debug {

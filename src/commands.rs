@@ -18,16 +18,18 @@ pub fn dispatch(cli: crate::Cli) -> i32 {
         Command::Check(args) => check(*args),
         Command::Rules(args) => rules(args),
         Command::Rule { id } => rule(&id),
+        Command::Init(args) => crate::arch_commands::init(args),
+        Command::Graph(args) => crate::arch_commands::graph(args),
         Command::Debug { command } => debug(command),
     }
 }
 
-fn cwd() -> PathBuf {
+pub(crate) fn cwd() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
 }
 
 /// Print an error that is not a finding and return exit code 2.
-fn fail(err: CheckError) -> i32 {
+pub(crate) fn fail(err: CheckError) -> i32 {
     match err {
         CheckError::Config(e) => {
             eprintln!("{:?}", miette::Report::new(e));

@@ -2,6 +2,7 @@
 //! engine, the rules and the reporters. Exit codes: 0 clean, 1 findings at or above the fail level,
 //! 2 usage, configuration or internal error (never a panic trace).
 
+mod arch_commands;
 mod cli;
 mod commands;
 

@@ -15,7 +15,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::diagnostic::{Family, Severity};
-use crate::layers::{LayerMap, LayerMapError, LayerSpec, Role};
+use crate::layers::{LayerMap, LayerMapError, LayerSpec, Role, SelectorField};
 use crate::rule::{Rule, RuleMeta};
 
 /// Files checked unless `files.include` says otherwise: Rust sources and the migration files the
@@ -887,6 +887,38 @@ impl Errs<'_> {
                 format!("layer `{}` lists itself in `may-use`", raw[layer].0.get_ref()),
                 Some("a layer may always use itself; remove the entry".into()),
             ),
+            LayerMapError::SharedUsesLayer { layer, index } => {
+                let entry = &raw[layer].1.may_use[index];
+                self.at(
+                    entry.span(),
+                    format!(
+                        "shared layer `{}` may not use `{}`, which is not shared",
+                        raw[layer].0.get_ref(),
+                        entry.get_ref()
+                    ),
+                    Some("every layer may use a shared layer, so this closes a cycle; remove the entry, or make the layer it names shared too".into()),
+                )
+            }
+            LayerMapError::Duplicate { field, layer, index, first_layer } => {
+                let l = &raw[layer].1;
+                let list = match field {
+                    SelectorField::Paths => &l.paths,
+                    SelectorField::Modules => &l.modules,
+                    SelectorField::Crates => &l.crates,
+                };
+                let entry = &list[index];
+                self.at(
+                    entry.span(),
+                    format!(
+                        "`{}` is in the `{}` of both `{}` and `{}`",
+                        entry.get_ref(),
+                        field.key(),
+                        raw[first_layer].0.get_ref(),
+                        raw[layer].0.get_ref()
+                    ),
+                    Some("a file, module or crate belongs to one layer: keep the entry in one of them".into()),
+                )
+            }
             LayerMapError::Cycle { layers } => {
                 let names: Vec<&str> = layers.iter().map(|&i| raw[i].0.get_ref().as_str()).collect();
                 self.at(
@@ -946,6 +978,27 @@ mod tests {
         let err =
             load_str("[layers.a]\nmay-use = [\"b\"]\n[layers.b]\nmay-use = [\"a\"]\n").unwrap_err();
         assert!(err.message.contains("cycle: a → b → a"), "{err}");
+    }
+
+    #[test]
+    fn contradictory_layer_maps_point_at_the_entry() {
+        let err = load_str(
+            "[layers.core]\nshared = true\nmay-use = [\"models\"]\n\n[layers.models]\npaths = [\"src/models/**\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(3), "{err}");
+        assert!(err.message.contains("shared layer `core`"), "{err}");
+        let err = load_str(
+            "[layers.api]\npaths = [\"src/api/**\"]\n\n[layers.web]\npaths = [\"src/web/**\",\n  \"src/api/**\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(6), "{err}");
+        assert!(err.message.contains("both `api` and `web`"), "{err}");
+        let err = load_str(
+            "[layers.api]\ncrates = [\"app-api\"]\n[layers.web]\ncrates = [\"app_api\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(4), "{err}");
     }
 
     #[test]

@@ -200,7 +200,6 @@ impl LayerMap {
                     "**/src/database/**",
                     "**/src/dal/**",
                     "**/src/persistence/**",
-                    "**/src/schema.rs",
                 ],
                 modules: D,
                 crates: D,
@@ -231,6 +230,9 @@ impl LayerMap {
                     "**/src/entities/**",
                     "**/src/entity/**",
                     "**/src/domain/**",
+                    // diesel's generated `table!` definitions: the data model, which the
+                    // models' `#[diesel(table_name = …)]` attributes and imports refer to
+                    "**/src/schema.rs",
                 ],
                 modules: D,
                 crates: D,
@@ -266,6 +268,7 @@ impl LayerMap {
         let mut layers = Vec::with_capacity(specs.len());
         let mut builder = GlobSetBuilder::new();
         let mut glob_owner = Vec::new();
+        check_duplicates(specs)?;
         for (i, s) in specs.iter().enumerate() {
             for (j, p) in s.paths.iter().enumerate() {
                 let glob = Glob::new(p).map_err(|e| LayerMapError::BadGlob {
@@ -287,6 +290,11 @@ impl LayerMap {
                 };
                 if t == i {
                     return Err(LayerMapError::SelfUse { layer: i, index: j });
+                }
+                // everything may use a shared layer, so a shared layer that uses another layer
+                // closes a cycle through every layer that layer may use
+                if s.shared && !specs[t].shared {
+                    return Err(LayerMapError::SharedUsesLayer { layer: i, index: j });
                 }
                 may_use.push(t);
             }
@@ -383,13 +391,17 @@ impl LayerMap {
             .position(|l| l.crates.iter().any(|x| x == c))
     }
 
+    pub fn is_shared(&self, id: LayerId) -> bool {
+        self.layers[id].shared
+    }
+
     /// May code in `from` depend on `to`?
     pub fn allows(&self, from: LayerId, to: LayerId) -> bool {
         from == to || self.layers[to].shared || self.layers[from].may_use.contains(&to)
     }
 
-    /// Human text for the help of a layer violation: "api may use: services, schemas, core".
-    pub fn allowed_text(&self, from: LayerId) -> String {
+    /// The layers `from` may use besides itself: its `may-use` list, then the shared layers.
+    pub fn allowed_names(&self, from: LayerId) -> Vec<&str> {
         let l = &self.layers[from];
         let mut names: Vec<&str> = l
             .may_use
@@ -401,6 +413,13 @@ impl LayerMap {
                 names.push(other.name.as_str());
             }
         }
+        names
+    }
+
+    /// Human text for the help of a layer violation: "api may use: services, schemas, core".
+    pub fn allowed_text(&self, from: LayerId) -> String {
+        let l = &self.layers[from];
+        let names = self.allowed_names(from);
         if names.is_empty() {
             format!("`{}` may not use any other layer", l.name)
         } else {
@@ -428,6 +447,72 @@ pub enum LayerMapError {
     Cycle {
         layers: Vec<usize>,
     },
+    /// A shared layer lists a layer that is not shared in `may-use`.
+    SharedUsesLayer {
+        layer: usize,
+        index: usize,
+    },
+    /// The same glob, module or crate is given to two layers: which one wins would be an accident
+    /// of declaration order.
+    Duplicate {
+        field: SelectorField,
+        layer: usize,
+        index: usize,
+        first_layer: usize,
+    },
+}
+
+/// Which list of a layer a selector is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectorField {
+    Paths,
+    Modules,
+    Crates,
+}
+
+impl SelectorField {
+    pub fn key(self) -> &'static str {
+        match self {
+            SelectorField::Paths => "paths",
+            SelectorField::Modules => "modules",
+            SelectorField::Crates => "crates",
+        }
+    }
+}
+
+fn check_duplicates(specs: &[LayerSpec<'_>]) -> Result<(), LayerMapError> {
+    type Normalised = fn(&LayerSpec<'_>) -> Vec<String>;
+    let fields: [(SelectorField, Normalised); 3] = [
+        (SelectorField::Paths, |s| {
+            s.paths.iter().map(|p| p.to_string()).collect()
+        }),
+        (SelectorField::Modules, |s| {
+            s.modules
+                .iter()
+                .map(|m| m.trim_start_matches("crate::").to_string())
+                .collect()
+        }),
+        (SelectorField::Crates, |s| {
+            s.crates.iter().map(|c| c.replace('-', "_")).collect()
+        }),
+    ];
+    for (field, get) in fields {
+        let mut seen: Vec<(String, usize)> = Vec::new();
+        for (i, s) in specs.iter().enumerate() {
+            for (j, v) in get(s).into_iter().enumerate() {
+                if let Some((_, first)) = seen.iter().find(|(x, l)| *x == v && *l != i) {
+                    return Err(LayerMapError::Duplicate {
+                        field,
+                        layer: i,
+                        index: j,
+                        first_layer: *first,
+                    });
+                }
+                seen.push((v, i));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A cycle in `may_use` (shared layers excluded: they are leaves by definition).
@@ -551,6 +636,57 @@ mod tests {
             LayerMap::build(&[c]),
             Err(LayerMapError::UnknownLayer { .. })
         ));
+    }
+
+    fn spec<'a>(
+        name: &'a str,
+        paths: &'a [&'a str],
+        may_use: &'a [&'a str],
+        shared: bool,
+    ) -> LayerSpec<'a> {
+        LayerSpec {
+            name,
+            role: None,
+            paths,
+            modules: &[],
+            crates: &[],
+            may_use,
+            shared,
+        }
+    }
+
+    #[test]
+    fn contradictory_maps_are_errors() {
+        // a shared layer may only use shared layers
+        let core = spec("core", &[], &["models"], true);
+        let models = spec("models", &[], &[], false);
+        assert_eq!(
+            LayerMap::build(&[core, models]).unwrap_err(),
+            LayerMapError::SharedUsesLayer { layer: 0, index: 0 }
+        );
+        // one glob in two layers
+        let a = spec("api", &["src/api/**"], &[], false);
+        let b = spec("web", &["src/web/**", "src/api/**"], &[], false);
+        assert_eq!(
+            LayerMap::build(&[a, b]).unwrap_err(),
+            LayerMapError::Duplicate {
+                field: SelectorField::Paths,
+                layer: 1,
+                index: 1,
+                first_layer: 0
+            }
+        );
+        // shared layers may use each other
+        let errors = spec("errors", &[], &[], true);
+        let config = spec("config", &[], &["errors"], true);
+        assert!(LayerMap::build(&[errors, config]).is_ok());
+    }
+
+    #[test]
+    fn diesel_schema_is_the_data_model() {
+        let m = LayerMap::seed_default();
+        let l = m.layer_of("src/schema.rs", "schema", None).unwrap();
+        assert_eq!(m.get(l).name, "models");
     }
 
     #[test]

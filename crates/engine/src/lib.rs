@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod deps;
 pub mod diagnostic;
 pub mod engine_rules;
 pub mod layers;

@@ -16,11 +16,13 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::{self, Config, ConfigError, Selector};
+use crate::deps::{DepGraph, Dependency, FileDeps};
 use crate::diagnostic::{assign_fingerprints, Diagnostic, Loc, Requirement, Severity};
 use crate::engine_rules::{
     FILE_TOO_LARGE, INTERNAL_ERROR, INVALID_SUPPRESSION, SYNTAX_ERROR, UNREADABLE_FILE,
     UNUSED_SUPPRESSION,
 };
+use crate::layers::{LayerId, LayerMap};
 use crate::project::{self, FileInfo, FileKind, Project};
 use crate::rule::{new_diag, register_doc_families, Fact, Hooks, Rule, RuleMeta, TextFile};
 use crate::source::{DecodeError, SourceText};
@@ -96,6 +98,16 @@ pub struct CheckResult {
     pub config: Config,
     pub elapsed: Duration,
     pub metas: Vec<&'static RuleMeta>,
+    /// The project's files and dependency graph, when an enabled rule declared `Hooks::DEPS`
+    /// (what `stratalint graph` draws).
+    pub architecture: Option<Architecture>,
+}
+
+/// The files of a check and the dependencies between them.
+#[derive(Debug)]
+pub struct Architecture {
+    pub files: Vec<FileInfo>,
+    pub graph: DepGraph,
 }
 
 /// The rules' metas, engine rules first.
@@ -257,6 +269,7 @@ struct FileResult {
     facts: Vec<(usize, Fact)>,
     handlers: Vec<String>,
     reexports: Vec<(String, String)>,
+    deps: FileDeps,
     directives: Vec<Directive>,
     malformed: Vec<Malformed>,
     checked: bool,
@@ -332,6 +345,14 @@ pub fn check(
         }
     }
     let handlers = canonical_handlers(&all_handlers, &reexports);
+    let wants_deps = rules
+        .iter()
+        .enumerate()
+        .any(|(i, r)| r.hooks().contains(Hooks::DEPS) && selection.base[n_engine + i]);
+    let dep_graph = wants_deps.then(|| {
+        let per_file: Vec<&FileDeps> = results.iter().map(|(r, _)| &r.deps).collect();
+        crate::deps::assemble(&project, &config.layers, &per_file, &reexports)
+    });
     let mut project_diags = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
         if !rule.hooks().contains(Hooks::PROJECT) || !selection.base[n_engine + i] {
@@ -349,6 +370,7 @@ pub fn check(
             facts: mine,
             handlers: &handlers,
             reexports: &reexports,
+            deps: dep_graph.as_ref(),
             out: Vec::new(),
         };
         rule.check_project(&mut cx);
@@ -499,14 +521,20 @@ pub fn check(
             && a.message == b.message
     });
     assign_fingerprints(&mut out);
+    let root = project.root.clone();
+    let architecture = dep_graph.map(|graph| Architecture {
+        files: project.files,
+        graph,
+    });
     Ok(CheckResult {
         diagnostics: out,
         files_checked,
         checked_files,
-        root: project.root.clone(),
+        root,
         config,
         elapsed: started.elapsed(),
         metas,
+        architecture,
     })
 }
 
@@ -576,6 +604,7 @@ pub struct ProjectCx<'a> {
     facts: Vec<(&'a Fact, &'a FileInfo)>,
     handlers: &'a FxHashSet<String>,
     reexports: &'a FxHashMap<&'a str, &'a str>,
+    deps: Option<&'a DepGraph>,
     out: Vec<Diagnostic>,
 }
 
@@ -602,6 +631,33 @@ impl<'a> ProjectCx<'a> {
             }
         }
         cur
+    }
+
+    /// Follow `pub use` re-exports, globs included and across files, to where an item is
+    /// defined (see [`crate::deps::follow_reexports`]).
+    pub fn defined_path(&self, path: &str) -> String {
+        let items = self.deps.map_or(&[][..], |g| g.items.as_slice());
+        crate::deps::follow_reexports(path, self.project, self.reexports, items)
+    }
+
+    /// The layer of the item a canonical path names, after re-exports.
+    pub fn layer_of_path(&self, path: &str) -> Option<LayerId> {
+        self.project
+            .layer_of_path(&self.defined_path(path), &self.config.layers)
+    }
+
+    pub fn layers(&self) -> &'a LayerMap {
+        &self.config.layers
+    }
+
+    /// The project's dependencies (empty unless the rule declared [`Hooks::DEPS`]).
+    pub fn dependencies(&self) -> &'a [Dependency] {
+        self.deps.map_or(&[], |g| g.deps.as_slice())
+    }
+
+    /// The file at an index of [`Project::files`] (as in [`Dependency::from`]).
+    pub fn file(&self, index: usize) -> &'a FileInfo {
+        &self.project.files[index]
     }
 
     pub fn diag_at(&self, loc: Loc, message: impl Into<String>) -> Diagnostic {
@@ -831,6 +887,7 @@ fn check_file_inner(
         .collect();
     res.handlers = out.handlers;
     res.reexports = out.reexports;
+    res.deps = out.deps;
     res
 }
 

@@ -108,6 +108,8 @@ pub struct Project {
     pub files: Vec<FileInfo>,
     /// Problems found while discovering (invalid Cargo.toml): (file, message, loc).
     pub problems: Vec<(Loc, String)>,
+    /// Per crate: module path → index in `files` of the file defining it.
+    module_index: Vec<FxHashMap<String, usize>>,
 }
 
 impl Project {
@@ -123,31 +125,87 @@ impl Project {
     /// The file defining module `module` of crate `crate_name` (longest known prefix).
     pub fn file_of_module(&self, crate_name: &str, module: &str) -> Option<&FileInfo> {
         let idx = self.crates.iter().position(|c| c.name == crate_name)?;
-        let mut best: Option<&FileInfo> = None;
-        for f in &self.files {
-            if f.crate_idx != Some(idx)
-                || f.kind != FileKind::Rust
-                || f.target == Some(TargetKind::Bin) && !f.module.is_empty() && best.is_some()
-            {
-                continue;
-            }
-            let m = f.module.as_str();
-            let prefix = m.is_empty()
-                || module == m
-                || (module.starts_with(m) && module[m.len()..].starts_with("::"));
-            if prefix
-                && best.is_none_or(|b| {
-                    b.module.len() < m.len()
-                        || (b.module.len() == m.len()
-                            && b.target != Some(TargetKind::Lib)
-                            && f.target == Some(TargetKind::Lib))
-                })
-            {
-                best = Some(f);
-            }
-        }
-        best
+        self.file_index_of_module(idx, module)
+            .map(|i| &self.files[i])
     }
+
+    /// Index in `files` of the file defining `module` (`services::user_service::UserService`
+    /// finds `services/user_service.rs`) in crate `crate_idx`: the longest module prefix that has
+    /// a file, the crate root at worst.
+    pub fn file_index_of_module(&self, crate_idx: usize, module: &str) -> Option<usize> {
+        let index = self.module_index.get(crate_idx)?;
+        let mut m = module;
+        loop {
+            if let Some(&i) = index.get(m) {
+                return Some(i);
+            }
+            if m.is_empty() {
+                return None;
+            }
+            m = m.rfind("::").map_or("", |p| &m[..p]);
+        }
+    }
+
+    /// Where a canonical path of this project (`app::services::user_service::UserService::new`)
+    /// is defined: (crate index, file index). `None` for paths into other crates.
+    pub fn locate(&self, path: &str) -> Option<(usize, usize)> {
+        let (first, rest) = path.split_once("::").unwrap_or((path, ""));
+        let crate_idx = self.crates.iter().position(|c| c.name == first)?;
+        Some((crate_idx, self.file_index_of_module(crate_idx, rest)?))
+    }
+
+    /// The layer of the item a canonical path names: the layer of the file defining it; for items
+    /// of a crate root (`lib.rs`, `main.rs`), which is wiring rather than a layer of its own, and
+    /// of files in no layer, the layer the map gives the path's module (an inline `mod web {}`
+    /// under `modules = ["crate::web"]`) or the whole crate (`crates`).
+    pub fn layer_of_path(&self, path: &str, layers: &crate::layers::LayerMap) -> Option<LayerId> {
+        let (crate_idx, file) = self.locate(path)?;
+        let f = &self.files[file];
+        let by_module = || {
+            let module = path.split_once("::").map_or("", |(_, rest)| rest);
+            layers.layer_of_module(module, Some(&self.crates[crate_idx].name))
+        };
+        if f.module.is_empty() {
+            by_module()
+        } else {
+            f.layer.or_else(by_module)
+        }
+    }
+
+    /// The layer the map gives a whole crate (by its `crates` entries), if any.
+    pub fn crate_layer(
+        &self,
+        crate_idx: usize,
+        layers: &crate::layers::LayerMap,
+    ) -> Option<LayerId> {
+        let c = &self.crates[crate_idx];
+        layers
+            .layer_of_module("", Some(&c.name))
+            .or_else(|| layers.layer_of_module("", Some(&c.package.replace('-', "_"))))
+    }
+}
+
+/// Build the per-crate module index. When two files claim one module (a library and a binary of
+/// one package, a test target's root), the library's wins, then a binary's, then the others.
+fn module_index(crates: usize, files: &[FileInfo]) -> Vec<FxHashMap<String, usize>> {
+    let rank = |t: Option<TargetKind>| match t {
+        Some(TargetKind::Lib) => 0,
+        Some(TargetKind::Bin) => 1,
+        None => 2,
+        Some(_) => 3,
+    };
+    let mut index: Vec<FxHashMap<String, usize>> = vec![FxHashMap::default(); crates];
+    for (i, f) in files.iter().enumerate() {
+        let Some(c) = f.crate_idx else { continue };
+        if f.kind != FileKind::Rust {
+            continue;
+        }
+        let slot = index[c].entry(f.module.clone()).or_insert(i);
+        if rank(f.target) < rank(files[*slot].target) {
+            *slot = i;
+        }
+    }
+    index
 }
 
 /// Decide the project root for a set of checked paths: the config's directory if there is one;
@@ -408,11 +466,13 @@ pub fn discover(
             }
         })
         .collect();
+    let module_index = module_index(crates.len(), &files);
     Project {
         root,
         crates,
         files,
         problems,
+        module_index,
     }
 }
 

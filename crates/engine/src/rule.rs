@@ -116,6 +116,9 @@ impl Hooks {
     pub const PROJECT: Hooks = Hooks(1 << 12);
     /// Every block, on entry and on exit (`check_block` / `check_block_exit`).
     pub const BLOCK: Hooks = Hooks(1 << 13);
+    /// The rule reads the project's dependency graph in `check_project`
+    /// ([`crate::ProjectCx::dependencies`]); the walk records references where such a rule is on.
+    pub const DEPS: Hooks = Hooks(1 << 14);
 
     pub const fn contains(self, other: Hooks) -> bool {
         self.0 & other.0 == other.0 && other.0 != 0

@@ -420,9 +420,10 @@ impl Resolver {
             unknown = Some(g);
             unknown_count += 1;
         }
-        // one glob we cannot see into: the name most likely comes from it
+        // one glob we cannot see into: the name most likely comes from it (a primitive type
+        // never does: `-> Result<i64, E>` under `use schema::posts::dsl::*;`)
         let type_like = name.starts_with(|c: char| c.is_ascii_uppercase());
-        if unknown_count == 1 && (alone || type_like) {
+        if unknown_count == 1 && (alone || type_like) && !is_primitive(name) {
             return unknown.map(|g| GlobHit::Guess(g.join(name)));
         }
         None
@@ -441,6 +442,45 @@ impl Resolver {
         })
     }
 
+    /// What an imported `name` stands for, when an import in the open scopes binds it (not an item
+    /// declared here, not the prelude, not a glob).
+    pub fn import_binding(&self, name: &str) -> Option<&QualifiedName> {
+        for scope in self.scopes.iter().rev() {
+            if let Some(t) = scope.bindings.get(name) {
+                return (*t != self.item_qname(name)).then_some(t);
+            }
+            if scope.module.is_some() {
+                break;
+            }
+        }
+        None
+    }
+
+    /// Does a path starting with `name` start at a crate (`axum::Json`, `app_core::Error`)? True
+    /// when no import, item, glob export or prelude name explains `name`, and it is spelled like
+    /// a crate (lowercase).
+    pub fn names_crate(&self, name: &str) -> bool {
+        if !name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            || self.is_bound(name)
+            || prelude(name).is_some()
+        {
+            return false;
+        }
+        for scope in self.scopes.iter().rev() {
+            let exported = scope
+                .globs
+                .iter()
+                .any(|g| glob_exports(g.as_str()).is_some_and(|e| e.contains(&name)));
+            if exported {
+                return false;
+            }
+            if scope.module.is_some() {
+                break;
+            }
+        }
+        true
+    }
+
     /// Is `name` bound by an import or item in the open scopes (not the prelude)?
     pub fn is_bound(&self, name: &str) -> bool {
         for scope in self.scopes.iter().rev() {
@@ -453,6 +493,30 @@ impl Resolver {
         }
         false
     }
+}
+
+/// Rust's primitive types: names no import can shadow in practice.
+fn is_primitive(name: &str) -> bool {
+    matches!(
+        name,
+        "bool"
+            | "char"
+            | "str"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "f32"
+            | "f64"
+    )
 }
 
 /// `core` and `alloc` re-export into `std`; one spelling keeps the rule tables small.
@@ -527,11 +591,12 @@ mod tests {
             Some("std::time::Duration::from_secs")
         );
         assert_eq!(res(&r, "local").as_deref(), Some("app::api::v1::local"));
-        // one opaque glob: an unknown name comes from it
+        // one opaque glob: an unknown name comes from it, a primitive type does not
         assert_eq!(
             res(&r, "OrderService").as_deref(),
             Some("app::services::OrderService")
         );
+        assert_eq!(res(&r, "i64"), None);
         assert_eq!(
             res(&r, "reqwest::blocking::get").as_deref(),
             Some("reqwest::blocking::get")
@@ -543,6 +608,22 @@ mod tests {
         assert_eq!(res(&r, "crate::db::pool").as_deref(), Some("app::db::pool"));
         assert_eq!(res(&r, "super::super::main").as_deref(), Some("app::main"));
         assert_eq!(res(&r, "Vec::new").as_deref(), Some("std::vec::Vec::new"));
+    }
+
+    #[test]
+    fn import_bindings_are_not_local_items() {
+        let r = resolver("use crate::services::UserService; struct Local; mod helpers {}");
+        assert_eq!(
+            r.import_binding("UserService").map(|q| q.as_str()),
+            Some("app::services::UserService")
+        );
+        assert_eq!(r.import_binding("Local"), None);
+        assert_eq!(r.import_binding("helpers"), None);
+        assert_eq!(r.import_binding("Vec"), None);
+        assert!(r.names_crate("axum"));
+        assert!(!r.names_crate("helpers"), "a module declared here");
+        assert!(!r.names_crate("UserService"));
+        assert!(!r.names_crate("Vec"));
     }
 
     #[test]

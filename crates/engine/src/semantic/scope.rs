@@ -43,6 +43,11 @@ impl FnInfo<'_> {
             || n == "router"
             || n == "startup"
             || n == "serve"
+            || n == "start"
+            || n == "start_server"
+            || n == "run_server"
+            || n == "launch"
+            || n == "bootstrap"
             || n.starts_with("init")
             || n.starts_with("setup")
             || n.starts_with("build_")

@@ -132,6 +132,24 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         self.resolver.resolve(path)
     }
 
+    /// Is this path written out from a crate or a module (`crate::x`, `super::x`, `::x`,
+    /// `axum::Json`), rather than through a name imported, declared or glob-imported here? Rules
+    /// that report a dependency once at its `use` report such paths besides, and not the uses of
+    /// the imported name.
+    pub fn is_written_out(&self, path: &syn::Path) -> bool {
+        let Some(first) = path.segments.first() else {
+            return false;
+        };
+        if path.leading_colon.is_some() {
+            return true;
+        }
+        let first = first.ident.to_string();
+        if matches!(first.as_str(), "crate" | "self" | "super") {
+            return true;
+        }
+        path.segments.len() > 1 && self.resolver.names_crate(&first)
+    }
+
     /// Resolve an expression that is a path (`sqlx::query`, `File::open`).
     pub fn resolve_expr(&self, e: &Expr) -> Option<QualifiedName> {
         match e {
@@ -256,6 +274,35 @@ impl<'a, 'ast> Cx<'a, 'ast> {
 
     pub fn frames(&self) -> &Frames<'ast> {
         &self.frames
+    }
+
+    /// Composition code: a startup free function that no route attribute or extractor makes a
+    /// handler (`main`, `router`,
+    /// `build_app`, `init_*`, … see [`FnInfo::is_startup`]) or a `static`/`const` initializer.
+    /// This is where the composition root wires pools, repositories, services and routers.
+    pub fn in_composition(&self) -> bool {
+        self.in_static_init()
+            || self
+                .current_fn()
+                .is_some_and(|f| f.is_startup() && !f.is_method && f.handler != HandlerStatus::Yes)
+    }
+
+    /// The layer of the item a canonical path names (see [`Project::layer_of_path`]). During the
+    /// walk `pub use` re-exports of other files are not known yet; `ProjectCx::layer_of_path`
+    /// follows them.
+    pub fn layer_of_path(&self, q: &QualifiedName) -> Option<crate::layers::LayerId> {
+        self.project.layer_of_path(q.as_str(), &self.config.layers)
+    }
+
+    /// The role of the layer of the item a canonical path names.
+    pub fn role_of_path(&self, q: &QualifiedName) -> Option<Role> {
+        self.layer_of_path(q)
+            .and_then(|l| self.config.layers.role(l))
+    }
+
+    /// Does this canonical path name an item of one of the project's crates?
+    pub fn is_project_path(&self, q: &QualifiedName) -> bool {
+        self.project.local_crate(q.first()).is_some()
     }
 
     /// Is the current function certainly a request handler?

@@ -174,17 +174,19 @@ pub struct FileOutput {
     pub handlers: Vec<String>,
     /// `pub use` re-exports: (alias path, target path); globs as `module::*`.
     pub reexports: Vec<(String, String)>,
+    /// References to the project's items (only when a rule declared [`crate::Hooks::DEPS`]).
+    pub deps: crate::deps::FileDeps,
 }
 
 /// One dispatch list per hook, built per file from the rules enabled there.
 pub struct Dispatch<'r> {
     pub rules: &'r [Box<dyn Rule>],
-    pub lists: [Vec<usize>; 14],
+    pub lists: [Vec<usize>; 15],
 }
 
 impl<'r> Dispatch<'r> {
     pub fn new(rules: &'r [Box<dyn Rule>], enabled: &[bool]) -> Dispatch<'r> {
-        let mut lists: [Vec<usize>; 14] = Default::default();
+        let mut lists: [Vec<usize>; 15] = Default::default();
         for (i, r) in rules.iter().enumerate() {
             if !enabled.get(i).copied().unwrap_or(false) {
                 continue;

@@ -10,6 +10,7 @@ use super::{
     Call, Cx, Dispatch, FileOutput, FnNode, MacroCall, MethodCall, PathKind, PathRef, UseLeaf,
 };
 use crate::config::Config;
+use crate::deps::{DepRef, RefKind};
 use crate::layers::Role;
 use crate::project::{FileInfo, Project};
 use crate::rule::{Rule, RuleMeta};
@@ -164,6 +165,8 @@ pub struct Walker<'a, 'ast, 'r> {
     d: &'a Dispatch<'r>,
     arena: &'ast typed_arena::Arena<MacroArgs>,
     escape_hatches: &'a [String],
+    /// Record references to the project's items (a rule declared `Hooks::DEPS`).
+    collect_deps: bool,
 }
 
 macro_rules! dispatch {
@@ -192,6 +195,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
     ) -> Self {
         Walker {
             cx: Cx::new(info, project, config, source, metas),
+            collect_deps: d.has(crate::rule::Hooks::DEPS),
             d,
             arena,
             escape_hatches,
@@ -214,6 +218,9 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         };
         self.cx.resolver.push_module(module, &file.items);
         self.cx.collect_fields(&file.items);
+        if self.collect_deps {
+            self.cx.out.deps.items = file.items.iter().filter_map(item_name).collect();
+        }
         dispatch!(self, H_FILE, |r, cx| r.check_file(cx, file));
         for item in &file.items {
             self.visit_item(item);
@@ -292,7 +299,8 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
     }
 
     fn dispatch_path(&mut self, path: &'ast syn::Path, kind: PathKind) {
-        if self.d.lists[H_PATH].is_empty() {
+        let rules = !self.d.lists[H_PATH].is_empty();
+        if !rules && !self.collect_deps {
             return;
         }
         let pr = PathRef {
@@ -300,7 +308,73 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
             kind,
             resolved: std::cell::OnceCell::new(),
         };
-        dispatch!(self, H_PATH, |r, cx| r.check_path(cx, &pr));
+        if self.collect_deps {
+            self.note_path_dep(&pr);
+        }
+        if rules {
+            dispatch!(self, H_PATH, |r, cx| r.check_path(cx, &pr));
+        }
+    }
+
+    /// The current module when it is an inline `mod` of the file (`web` for `mod web {}` in
+    /// `lib.rs`), for the layer of references written in it.
+    fn inline_module(&self) -> Option<String> {
+        let current = self.cx.resolver.module_path();
+        let own = self
+            .cx
+            .info
+            .module
+            .split("::")
+            .filter(|s| !s.is_empty())
+            .count();
+        (current.len() > own).then(|| current.join("::"))
+    }
+
+    /// Dependencies: a qualified path into the project is a reference of its own; a path through an
+    /// imported name marks the import as used (inside or outside composition code).
+    fn note_path_dep(&mut self, pr: &PathRef<'ast>) {
+        if self.cx.in_test() {
+            return;
+        }
+        if self.cx.is_written_out(pr.path) {
+            if let Some(q) = pr.resolved(&self.cx) {
+                if self.cx.is_project_path(q) {
+                    let dep = DepRef {
+                        target: q.as_str().to_string(),
+                        loc: self.cx.loc(pr.path.span()),
+                        kind: RefKind::Path,
+                        composition: self.cx.in_composition(),
+                        inline_module: self.inline_module(),
+                    };
+                    self.cx.out.deps.refs.push(dep);
+                }
+            }
+            return;
+        }
+        let Some(first) = pr.path.segments.first() else {
+            return;
+        };
+        let name = first.ident.to_string();
+        if pr.kind == PathKind::Expr
+            && pr.path.segments.len() == 1
+            && self.cx.locals.is_local(&name)
+        {
+            return;
+        }
+        self.note_import_use(name);
+    }
+
+    fn note_import_use(&mut self, name: String) {
+        let imported = self
+            .cx
+            .resolver
+            .import_binding(&name)
+            .is_some_and(|t| self.cx.is_project_path(t));
+        if imported {
+            let outside = !self.cx.in_composition();
+            let used = self.cx.out.deps.used.entry(name).or_insert(false);
+            *used |= outside;
+        }
     }
 
     fn visit_macro_call(&mut self, mac: &'ast syn::Macro) {
@@ -330,6 +404,22 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
             if let Some((target, rest)) = args.exprs().split_first() {
                 let origin = self.cx.format_origin(rest, mac.span());
                 self.note_string_growth(target, origin, mac.span());
+            }
+        }
+        if self.collect_deps && !self.cx.in_test() {
+            if self.cx.is_written_out(&mac.path) {
+                if let Some(q) = path.as_ref().filter(|q| self.cx.is_project_path(q)) {
+                    let dep = DepRef {
+                        target: q.as_str().to_string(),
+                        loc: self.cx.loc(mac.path.span()),
+                        kind: RefKind::Macro,
+                        composition: self.cx.in_composition(),
+                        inline_module: self.inline_module(),
+                    };
+                    self.cx.out.deps.refs.push(dep);
+                }
+            } else if let Some(first) = mac.path.segments.first() {
+                self.note_import_use(first.ident.to_string());
             }
         }
         let call = MacroCall { mac, path, args };
@@ -457,6 +547,25 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
     }
 }
 
+/// The name an item declares in its module's namespace, if any.
+fn item_name(item: &Item) -> Option<String> {
+    let ident = match item {
+        Item::Fn(f) => &f.sig.ident,
+        Item::Struct(s) => &s.ident,
+        Item::Enum(e) => &e.ident,
+        Item::Union(u) => &u.ident,
+        Item::Trait(t) => &t.ident,
+        Item::TraitAlias(t) => &t.ident,
+        Item::Type(t) => &t.ident,
+        Item::Const(c) => &c.ident,
+        Item::Static(s) => &s.ident,
+        Item::Mod(m) => &m.ident,
+        Item::Macro(m) => m.ident.as_ref()?,
+        _ => return None,
+    };
+    Some(ident.to_string())
+}
+
 impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
     fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
 
@@ -573,6 +682,25 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                             .out
                             .reexports
                             .push((alias, binding.target.as_str().to_string()));
+                    }
+                    if self.collect_deps
+                        && !self.cx.in_test()
+                        && self.cx.is_project_path(&binding.target)
+                    {
+                        let dep = DepRef {
+                            target: binding.target.as_str().to_string(),
+                            loc: self.cx.loc(binding.span),
+                            kind: if binding.is_glob {
+                                RefKind::Glob
+                            } else {
+                                RefKind::Import {
+                                    name: binding.name.clone(),
+                                }
+                            },
+                            composition: self.cx.in_composition(),
+                            inline_module: self.inline_module(),
+                        };
+                        self.cx.out.deps.refs.push(dep);
                     }
                     let leaf = UseLeaf { item: u, binding };
                     dispatch!(self, H_USE, |r, cx| r.check_use(cx, &leaf));

@@ -17,7 +17,10 @@ impl HandlerDatabaseAccess {
         path: &str,
     ) {
         let subject = match cx.current_fn() {
-            Some(f) => format!("handler `{}`", f.name),
+            Some(f) if f.handler == HandlerStatus::Yes || cx.role() != Some(Role::Api) => {
+                format!("handler `{}`", f.name)
+            }
+            Some(f) => format!("`{}` in the api layer", f.name),
             None => "the api layer".to_string(),
         };
         let d = cx
@@ -46,7 +49,12 @@ impl Rule for HandlerDatabaseAccess {
     }
 
     fn check_path(&self, cx: &mut Cx<'_, '_>, path: &PathRef<'_>) {
-        if cx.in_test() || matches!(path.kind, PathKind::Pattern | PathKind::ImplTrait) {
+        // composition code in the api layer (`serve(pool)`, `router(pool)`) wires the pool in
+        if cx.in_test()
+            || cx.in_composition()
+            || !super::application_code(cx)
+            || matches!(path.kind, PathKind::Pattern | PathKind::ImplTrait)
+        {
             return;
         }
         // outside the api layer only functions that may serve requests
@@ -67,7 +75,7 @@ impl Rule for HandlerDatabaseAccess {
     }
 
     fn check_macro(&self, cx: &mut Cx<'_, '_>, mac: &MacroCall<'_>) {
-        if cx.in_test() {
+        if cx.in_test() || cx.in_composition() || !super::application_code(cx) {
             return;
         }
         let Some(path) = &mac.path else { return };

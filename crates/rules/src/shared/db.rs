@@ -170,6 +170,82 @@ pub fn db_access(q: &QualifiedName) -> Option<&'static str> {
     None
 }
 
+/// Is this path a pool, connection, transaction or database client type, or one of its
+/// associated functions (`sqlx::PgPool::connect`, `sea_orm::Database::connect`)? Returns the type's
+/// name. Handles are wiring: the composition root builds them; queries run through them.
+pub fn db_handle(q: &QualifiedName) -> Option<&str> {
+    let first = q.first();
+    let sea_orm = [
+        "DatabaseConnection",
+        "DbConn",
+        "DatabaseTransaction",
+        "Database",
+    ];
+    let diesel = [
+        "PgConnection",
+        "SqliteConnection",
+        "MysqlConnection",
+        "AsyncPgConnection",
+        "AsyncMysqlConnection",
+        "Pool",
+        "PooledConnection",
+        "ConnectionManager",
+    ];
+    let found = if first == "sea_orm" {
+        q.segments().find(|s| sea_orm.contains(s))
+    } else if first == "diesel" || first == "diesel_async" {
+        q.segments().find(|s| diesel.contains(s))
+    } else if DB_CRATES.contains(&first) || first.starts_with("sqlx_") {
+        q.segments().find(|s| HANDLE_TYPES.contains(s))
+    } else {
+        q.segments().find(|s| HANDLE_ALIASES.contains(s))
+    };
+    found
+}
+
+/// Query entry points of sea-orm entities: `user::Entity::find()`, and the same through the
+/// prelude alias of an entity (`prelude::User::find_by_id(id)`, `entities::user::Entity::delete_many()`).
+pub fn entity_query(q: &QualifiedName) -> bool {
+    const METHODS: &[&str] = &[
+        "find",
+        "find_by_id",
+        "insert",
+        "insert_many",
+        "update",
+        "update_many",
+        "delete",
+        "delete_many",
+        "delete_by_id",
+    ];
+    let segs: Vec<&str> = q.segments().collect();
+    if segs.len() < 3 || !METHODS.contains(&segs[segs.len() - 1]) {
+        return false;
+    }
+    let ty = segs[segs.len() - 2];
+    // the other types an entity module declares are not entities
+    let not_entity = ["Model", "ActiveModel", "Column", "Relation", "PrimaryKey"];
+    ty == "Entity"
+        || (ty.starts_with(|c: char| c.is_ascii_uppercase())
+            && !not_entity.contains(&ty)
+            && segs[..segs.len() - 2]
+                .iter()
+                .any(|s| matches!(*s, "prelude" | "entities" | "entity")))
+}
+
+/// sea-orm `ActiveModel` methods that write: `active.insert(&db)`, `.update`, `.save`, `.delete`.
+pub const ACTIVE_MODEL_WRITES: &[&str] = &["insert", "update", "save", "delete"];
+
+/// Is this type a sea-orm active model (`entities::user::ActiveModel`)?
+pub fn is_active_model(ty: &QualifiedName) -> bool {
+    ty.last() == "ActiveModel"
+}
+
+/// diesel's query-running trait: importing it is what lets `.load(conn)`, `.execute(conn)`,
+/// `.get_result(conn)` run queries.
+pub fn is_run_query_dsl(q: &QualifiedName) -> bool {
+    matches!(q.first(), "diesel" | "diesel_async") && q.last() == "RunQueryDsl"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +271,38 @@ mod tests {
         assert!(q("diesel::prelude::ExpressionMethods").is_none());
         assert!(q("app::db::DbPool").is_some());
         assert!(q("app::services::UserService").is_none());
+    }
+
+    #[test]
+    fn handles_entities_and_run_query_dsl() {
+        let h = |s: &str| db_handle(&QualifiedName::new(s)).map(str::to_string);
+        assert_eq!(h("sqlx::PgPool::connect").as_deref(), Some("PgPool"));
+        assert_eq!(
+            h("sqlx::postgres::PgPoolOptions::new").as_deref(),
+            Some("PgPoolOptions")
+        );
+        assert_eq!(h("sea_orm::Database::connect").as_deref(), Some("Database"));
+        assert_eq!(
+            h("diesel::pg::PgConnection::establish").as_deref(),
+            Some("PgConnection")
+        );
+        assert_eq!(h("app::db::DbPool").as_deref(), Some("DbPool"));
+        assert_eq!(h("sqlx::query"), None);
+        assert_eq!(h("sqlx::Error"), None);
+        let e = |s: &str| entity_query(&QualifiedName::new(s));
+        assert!(e("app::entities::user::Entity::find"));
+        assert!(e("app::entities::prelude::User::find_by_id"));
+        assert!(e("shop_entity::post::Entity::delete_many"));
+        assert!(
+            !e("app::entities::user::Model::find"),
+            "Model is not a prelude alias path"
+        );
+        assert!(!e("app::services::UserService::find"));
+        assert!(!e("app::entities::prelude::User::from_row"));
+        assert!(is_run_query_dsl(&QualifiedName::new("diesel::RunQueryDsl")));
+        assert!(is_run_query_dsl(&QualifiedName::new(
+            "diesel_async::RunQueryDsl"
+        )));
+        assert!(!is_run_query_dsl(&QualifiedName::new("diesel::QueryDsl")));
     }
 }

@@ -1,0 +1,135 @@
+//! `stratalint init` and `stratalint graph` end to end.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn stratalint(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stratalint"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run stratalint")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A copy of a layout fixture in a temporary directory, to write into.
+fn copy_of(layout: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = common::fixture(&format!("layouts/{layout}"));
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(&src).expect("inside");
+        let to = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    dir
+}
+
+#[test]
+fn init_writes_a_config_that_check_uses() {
+    let p = copy_of("mvc-singular");
+    let o = stratalint(&["init"], p.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("wrote"), "{}", text(&o.stderr));
+    let written = std::fs::read_to_string(p.path().join("stratalint.toml")).expect("written");
+    assert!(
+        written.contains("paths = [\"src/controller/**\"]"),
+        "{written}"
+    );
+
+    // it is discovered by `check`: the controller is now in the api layer
+    let o = stratalint(
+        &["check", "--select", "layer-dependency", "-f", "concise"],
+        p.path(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    assert!(
+        text(&o.stdout).contains("src/controller/item_controller.rs"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    // a second init does not overwrite it
+    let o = stratalint(&["init"], p.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--force"), "{}", text(&o.stderr));
+    let o = stratalint(&["init", "--force"], p.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+#[test]
+fn init_stdout_writes_nothing() {
+    let p = copy_of("http-sql");
+    let o = stratalint(&["init", "--stdout", "."], p.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stdout).contains("[layers.api]"));
+    assert!(!p.path().join("stratalint.toml").exists());
+}
+
+#[test]
+fn graph_of_the_clean_fixture() {
+    let clean = common::fixture("clean");
+    let o = stratalint(&["graph", clean.to_str().unwrap()], &common::repo());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    insta::assert_snapshot!("graph-clean-mermaid", text(&o.stdout));
+    let o = stratalint(
+        &["graph", "--format", "dot", clean.to_str().unwrap()],
+        &common::repo(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    insta::assert_snapshot!("graph-clean-dot", text(&o.stdout));
+}
+
+#[test]
+fn graph_marks_forbidden_edges_and_cycles() {
+    let flat = common::fixture("layouts/flat");
+    let o = stratalint(&["graph", flat.to_str().unwrap()], &common::repo());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("%% forbidden: api → repositories"), "{out}");
+    assert!(
+        out.contains("%% forbidden: repositories → services"),
+        "{out}"
+    );
+    assert!(out.contains("linkStyle"), "{out}");
+    insta::assert_snapshot!("graph-flat-mermaid", out);
+}
+
+#[test]
+fn module_graph_of_one_layer() {
+    let slices = common::fixture("layouts/feature-slices");
+    let p = copy_of("feature-slices");
+    let o = stratalint(&["init"], p.path());
+    assert_eq!(o.status.code(), Some(0));
+    let o = stratalint(&["graph", "--modules", "services"], p.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("app::users::service"), "{out}");
+    assert!(out.contains("in a cycle"), "{out}");
+    insta::assert_snapshot!("graph-feature-slices-services-modules", out);
+    let o = stratalint(
+        &["graph", "--modules", "nope", slices.to_str().unwrap()],
+        &common::repo(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("unknown layer `nope`"),
+        "{}",
+        text(&o.stderr)
+    );
+}
