@@ -258,7 +258,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         }
     }
 
-    /// `s.push_str(x)`, `s += x`, `write!(s, …)`: `s` now holds what `x` holds.
+    /// `s.push_str(x)`, `s += x`, `write!(s, …)`, `parts.push(x)`: `s` now holds what `x` holds.
     fn note_string_growth(&mut self, target: &Expr, added: StrOrigin, at: Span) {
         let target = match target {
             Expr::Reference(r) => &*r.expr,
@@ -563,7 +563,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 self.note_registration_method(m, &method);
                 if matches!(
                     method.as_str(),
-                    "push_str" | "insert_str" | "extend" | "write_str"
+                    "push_str" | "insert_str" | "extend" | "write_str" | "push"
                 ) {
                     if let Some(arg) = m.args.iter().last() {
                         let origin = self.cx.str_origin(arg);
