@@ -233,6 +233,12 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         self.frames.in_test() || self.info.is_test
     }
 
+    /// Code for debug builds only: under `#[cfg(debug_assertions)]` or in the debug branch of
+    /// `if cfg!(debug_assertions)`.
+    pub fn in_debug_only(&self) -> bool {
+        self.frames.in_debug_only()
+    }
+
     pub fn in_static_init(&self) -> bool {
         self.frames.in_static_init()
     }

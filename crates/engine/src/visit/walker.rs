@@ -16,7 +16,9 @@ use crate::rule::{Rule, RuleMeta};
 use crate::semantic::handlers::{self, has_route_attr, is_routing_fn, takes_extractor};
 use crate::semantic::macros::{parse_macro_args, MacroArgs};
 use crate::semantic::names::QualifiedName;
-use crate::semantic::scope::{is_cfg_test, is_test_attr, FnInfo, Frame, HandlerStatus};
+use crate::semantic::scope::{
+    cfg_debug_condition, is_cfg_debug, is_cfg_test, is_test_attr, FnInfo, Frame, HandlerStatus,
+};
 use crate::semantic::values::StrOrigin;
 use crate::source::SourceText;
 
@@ -162,6 +164,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         };
         let info = FnInfo {
             sig,
+            body: block,
             attrs,
             name: name.clone(),
             path,
@@ -341,12 +344,19 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         self.visit_block(body);
         self.cx.frames.pop();
     }
-}
 
-impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
-    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+    /// Walk with a [`Frame::DebugOnly`] pushed when `debug`.
+    fn in_debug_if(&mut self, debug: bool, walk: impl FnOnce(&mut Self)) {
+        if debug {
+            self.cx.frames.push(Frame::DebugOnly);
+        }
+        walk(self);
+        if debug {
+            self.cx.frames.pop();
+        }
+    }
 
-    fn visit_item(&mut self, item: &'ast Item) {
+    fn walk_item(&mut self, item: &'ast Item) {
         dispatch!(self, H_ITEM, |r, cx| r.check_item(cx, item));
         match item {
             Item::Fn(f) => self.walk_fn(&f.attrs, Some(&f.vis), &f.sig, &f.block, None),
@@ -377,13 +387,22 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 self.visit_type(&imp.self_ty);
                 for ii in &imp.items {
                     match ii {
-                        syn::ImplItem::Fn(f) => self.walk_fn(
-                            &f.attrs,
-                            Some(&f.vis),
-                            &f.sig,
-                            &f.block,
-                            Some((self_ty.clone(), trait_.clone())),
-                        ),
+                        syn::ImplItem::Fn(f) => {
+                            let debug = f.attrs.iter().any(is_cfg_debug);
+                            if debug {
+                                self.cx.frames.push(Frame::DebugOnly);
+                            }
+                            self.walk_fn(
+                                &f.attrs,
+                                Some(&f.vis),
+                                &f.sig,
+                                &f.block,
+                                Some((self_ty.clone(), trait_.clone())),
+                            );
+                            if debug {
+                                self.cx.frames.pop();
+                            }
+                        }
                         syn::ImplItem::Const(c) => {
                             self.cx.frames.push(Frame::StaticInit);
                             self.visit_type(&c.ty);
@@ -495,25 +514,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
         }
     }
 
-    fn visit_block(&mut self, b: &'ast syn::Block) {
-        let items = b.stmts.iter().filter_map(|s| match s {
-            syn::Stmt::Item(i) => Some(i),
-            _ => None,
-        });
-        let scoped = self.cx.resolver.push_block(items);
-        self.cx.locals.push_scope();
-        dispatch!(self, H_BLOCK, |r, cx| r.check_block(cx, b));
-        for s in &b.stmts {
-            self.visit_stmt(s);
-        }
-        dispatch!(self, H_BLOCK, |r, cx| r.check_block_exit(cx, b));
-        self.cx.locals.pop_scope();
-        if scoped {
-            self.cx.resolver.pop();
-        }
-    }
-
-    fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
+    fn walk_stmt(&mut self, s: &'ast syn::Stmt) {
         match s {
             syn::Stmt::Local(l) => {
                 if let Some(init) = &l.init {
@@ -534,6 +535,50 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
             syn::Stmt::Macro(m) => self.visit_macro_call(&m.mac),
             syn::Stmt::Item(i) => self.visit_item(i),
             syn::Stmt::Expr(e, _) => self.visit_expr(e),
+        }
+    }
+}
+
+impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+
+    fn visit_item(&mut self, item: &'ast Item) {
+        let debug = item_attrs(item).iter().any(is_cfg_debug);
+        if debug {
+            self.cx.frames.push(Frame::DebugOnly);
+        }
+        self.walk_item(item);
+        if debug {
+            self.cx.frames.pop();
+        }
+    }
+
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        let items = b.stmts.iter().filter_map(|s| match s {
+            syn::Stmt::Item(i) => Some(i),
+            _ => None,
+        });
+        let scoped = self.cx.resolver.push_block(items);
+        self.cx.locals.push_scope();
+        dispatch!(self, H_BLOCK, |r, cx| r.check_block(cx, b));
+        for s in &b.stmts {
+            self.visit_stmt(s);
+        }
+        dispatch!(self, H_BLOCK, |r, cx| r.check_block_exit(cx, b));
+        self.cx.locals.pop_scope();
+        if scoped {
+            self.cx.resolver.pop();
+        }
+    }
+
+    fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
+        let debug = stmt_attrs(s).iter().any(is_cfg_debug);
+        if debug {
+            self.cx.frames.push(Frame::DebugOnly);
+        }
+        self.walk_stmt(s);
+        if debug {
+            self.cx.frames.pop();
         }
     }
 
@@ -623,12 +668,14 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
             }
             Expr::Loop(l) => self.visit_loop_body(&l.body),
             Expr::If(i) => {
+                // `if cfg!(debug_assertions) { dev } else { release }`
+                let debug = cfg_debug_condition(&i.cond);
                 self.cx.locals.push_scope();
                 self.visit_expr(&i.cond);
-                self.visit_block(&i.then_branch);
+                self.in_debug_if(debug == Some(true), |w| w.visit_block(&i.then_branch));
                 self.cx.locals.pop_scope();
                 if let Some((_, e)) = &i.else_branch {
-                    self.visit_expr(e);
+                    self.in_debug_if(debug == Some(false), |w| w.visit_expr(e));
                 }
             }
             Expr::Let(l) => {
@@ -715,5 +762,41 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         // macros in type or pattern position
         self.visit_macro_call(mac);
+    }
+}
+
+/// The attributes of an item, for `#[cfg(..)]` checks.
+fn item_attrs(item: &Item) -> &[syn::Attribute] {
+    match item {
+        Item::Fn(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Const(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        Item::Macro(i) => &i.attrs,
+        Item::Use(i) => &i.attrs,
+        Item::Type(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// The attributes of a statement (`#[cfg(debug_assertions)] let cors = …;`).
+fn stmt_attrs(s: &syn::Stmt) -> &[syn::Attribute] {
+    match s {
+        syn::Stmt::Local(l) => &l.attrs,
+        syn::Stmt::Macro(m) => &m.attrs,
+        syn::Stmt::Item(i) => item_attrs(i),
+        syn::Stmt::Expr(e, _) => match e {
+            Expr::Assign(a) => &a.attrs,
+            Expr::Block(b) => &b.attrs,
+            Expr::Call(c) => &c.attrs,
+            Expr::MethodCall(m) => &m.attrs,
+            Expr::If(i) => &i.attrs,
+            Expr::Macro(m) => &m.attrs,
+            _ => &[],
+        },
     }
 }
