@@ -32,6 +32,8 @@ pub struct Cx<'a, 'ast> {
     pub(super) locals: Locals<'ast>,
     /// struct canonical path → its named fields with their (peeled) types
     pub(super) fields: FxHashMap<String, Vec<(String, Option<QualifiedName>)>>,
+    /// `const`/`static` canonical path → its initializer, for the items of this file
+    pub(super) consts: FxHashMap<String, &'ast Expr>,
     pub(super) item_path: Vec<String>,
     pub(super) item_key: Arc<str>,
     pub(super) out: FileOutput,
@@ -63,6 +65,7 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             frames,
             locals: Locals::default(),
             fields: FxHashMap::default(),
+            consts: FxHashMap::default(),
             item_path: Vec::new(),
             item_key: Arc::from(""),
             out: FileOutput::default(),
@@ -475,6 +478,15 @@ impl<'a, 'ast> Cx<'a, 'ast> {
 
     pub(super) fn collect_fields(&mut self, items: &'ast [Item]) {
         for item in items {
+            let constant = match item {
+                Item::Const(c) => Some((&c.ident, &*c.expr)),
+                Item::Static(s) => Some((&s.ident, &*s.expr)),
+                _ => None,
+            };
+            if let Some((ident, init)) = constant {
+                let q = self.resolver.item_qname(&ident.to_string());
+                self.consts.insert(q.into_string(), init);
+            }
             if let Item::Struct(s) = item {
                 let q = self.resolver.item_qname(&s.ident.to_string());
                 let fields = s
