@@ -1,6 +1,7 @@
 //! The semantic model as rules see it, through a probe rule: `probe(expr)` calls in a small project
 //! report what `Cx` says about `expr` (string origin, integer value, debug-only context).
 
+use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::{
     Call, CheckOptions, Cx, Family, Hooks, Rule, RuleMeta, Severity, StrOrigin,
 };
@@ -34,8 +35,14 @@ impl Rule for Probe {
             StrOrigin::Built(_) => "built",
             StrOrigin::Opaque => "opaque",
         };
+        let shadows = cx
+            .local_of(arg)
+            .and_then(|v| cx.shadowed(v))
+            .and_then(|v| v.init)
+            .map(|init| cx.text_of(init.span()).to_string())
+            .unwrap_or_default();
         let msg = format!(
-            "origin={origin} int={:?} debug={}",
+            "origin={origin} int={:?} debug={} shadows={shadows}",
             cx.eval_int(arg),
             cx.in_debug_only()
         );
@@ -201,4 +208,27 @@ impl S {
         ],
         "{got:#?}"
     );
+}
+
+#[test]
+fn rebindings_are_followed_back() {
+    let got = probe(
+        r#"
+fn probe<T>(_: T) {}
+fn f() {
+    let app = 1;
+    let app = app + 1;
+    {
+        let app = app * 2;
+        probe(app);
+    }
+    probe(app);
+}
+"#,
+    );
+    let shadows: Vec<&str> = got
+        .iter()
+        .map(|m| m.split_once("shadows=").map(|(_, s)| s).unwrap_or(""))
+        .collect();
+    assert_eq!(shadows, ["app + 1", "1"], "{got:#?}");
 }

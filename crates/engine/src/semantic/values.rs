@@ -117,6 +117,23 @@ impl<'ast> Locals<'ast> {
             .find_map(|s| s.iter_mut().rev().find(|v| v.name == name))
     }
 
+    /// The binding of the same name that `var` shadows (`let app = app.layer(l);` → the previous
+    /// `app`).
+    pub fn shadowed(&self, var: &LocalVar<'ast>) -> Option<&LocalVar<'ast>> {
+        let mut found = false;
+        for scope in self.visible().iter().rev() {
+            for v in scope.iter().rev() {
+                if found && v.name == var.name {
+                    return Some(v);
+                }
+                if std::ptr::eq(v, var) {
+                    found = true;
+                }
+            }
+        }
+        None
+    }
+
     pub fn is_local(&self, name: &str) -> bool {
         self.get(name).is_some()
     }

@@ -276,6 +276,12 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         self.locals.get(name)
     }
 
+    /// The binding of the same name that `var` shadows (`let app = app.layer(l);`): to follow a
+    /// value through rebindings.
+    pub fn shadowed(&self, var: &LocalVar<'ast>) -> Option<&LocalVar<'ast>> {
+        self.locals.shadowed(var)
+    }
+
     /// The local variable an expression names (`x`, `&x`, `x.as_str()`), if any.
     pub fn local_of(&self, e: &Expr) -> Option<&LocalVar<'ast>> {
         match e {
