@@ -164,15 +164,20 @@ pub fn sensitive(name: &str) -> Option<Kind> {
     None
 }
 
-/// A name about passwords (`password`, `pwd`, `credentials`, `hash_password`, `verify_pwd`).
-pub fn is_password_name(name: &str) -> bool {
-    matches!(
-        sensitive(name),
-        Some(Kind::Password | Kind::Credential)
-    ) || words(name)
-        .iter()
-        .any(|w| matches!(w.as_str(), "password" | "passwd" | "pwd" | "passphrase"))
-        && !matches!(sensitive(name), Some(k) if k != Kind::Password && k != Kind::Credential)
+/// A name about passwords, for function names (`hash_password`, `verify_user_pwd`,
+/// `check_credentials`): a password word anywhere in it. Values are classified with [`sensitive`].
+pub fn mentions_password(name: &str) -> bool {
+    words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "password" | "passwords" | "passwd" | "pwd" | "passphrase" | "credential" | "credentials"
+        )
+    })
+}
+
+/// A value holding a password (`password`, `new_password`, `req.credentials`).
+pub fn is_password_value(name: &str) -> bool {
+    matches!(sensitive(name), Some(Kind::Password | Kind::Credential))
 }
 
 #[cfg(test)]
@@ -259,12 +264,15 @@ mod tests {
 
     #[test]
     fn password_names() {
-        assert!(is_password_name("password"));
-        assert!(is_password_name("hash_password"));
-        assert!(is_password_name("verifyPwd"));
-        assert!(is_password_name("credentials"));
-        assert!(!is_password_name("password_reset_token"));
-        assert!(!is_password_name("cache_key"));
-        assert!(!is_password_name("etag"));
+        assert!(mentions_password("hash_password"));
+        assert!(mentions_password("verifyPwd"));
+        assert!(mentions_password("check_credentials"));
+        assert!(mentions_password("validate_password_strength"));
+        assert!(!mentions_password("cache_key"));
+        assert!(!mentions_password("etag"));
+        assert!(is_password_value("password"));
+        assert!(is_password_value("credentials"));
+        assert!(!is_password_value("password_reset_token"));
+        assert!(!is_password_value("password_min_len"));
     }
 }
