@@ -232,3 +232,29 @@ fn f() {
         .collect();
     assert_eq!(shadows, ["app + 1", "1"], "{got:#?}");
 }
+
+#[test]
+fn escaped_values_are_safe_to_splice() {
+    let got = probe(
+        r#"
+fn probe<T>(_: T) {}
+fn quote_ident(s: &str) -> String { s.to_string() }
+fn f(name: &str) {
+    probe(format!("LISTEN {}", quote_ident(name)));
+    probe(format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\"")));
+    probe(format!("SELECT '{}'", name.replace("'", "''")));
+    probe(format!("SELECT '{}'", name.replace("'", "")));
+    probe(format!("SELECT {}", lookup(name)));
+}
+"#,
+    );
+    let origins: Vec<&str> = got
+        .iter()
+        .map(|m| m.split(' ').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        origins,
+        ["origin=static", "origin=static", "origin=static", "origin=built", "origin=built"],
+        "{got:#?}"
+    );
+}

@@ -43,6 +43,9 @@ impl Cx<'_, '_> {
                         | "into_boxed_str"
                 ) {
                     self.str_origin(&m.receiver)
+                } else if is_escaping_replace(m) || is_sanitizer(&name) {
+                    // `name.replace('"', "\"\"")`, `value.escape_default()`: escaped for the target
+                    StrOrigin::Static
                 } else if matches!(name.as_str(), "replace" | "replacen") {
                     // `TEMPLATE.replace("{table}", table)`: the template and what goes in
                     let mut o = self.str_origin(&m.receiver);
@@ -72,6 +75,14 @@ impl Cx<'_, '_> {
                         "std::vec::Vec::with_capacity",
                     ])
                 }) =>
+            {
+                StrOrigin::Static
+            }
+            // `quote_ident(name)`, `shell_escape::escape(arg)`: escaped for the target language
+            Expr::Call(c)
+                if self
+                    .resolve_expr(&c.func)
+                    .is_some_and(|q| is_sanitizer(q.last())) =>
             {
                 StrOrigin::Static
             }
@@ -202,6 +213,38 @@ impl Cx<'_, '_> {
         elems.into_iter().fold(StrOrigin::Static, |o, e| {
             o.combine(self.str_origin(e), at)
         })
+    }
+}
+
+/// Functions whose result is escaped or quoted for the language it is spliced into
+/// (`quote_ident`, `escape_literal`, `sanitize_identifier`, sqlx's internal `ident`): injection
+/// rules treat their output like a constant.
+fn is_sanitizer(name: &str) -> bool {
+    name == "ident"
+        || name
+            .split('_')
+            .any(|w| matches!(w, "escape" | "escaped" | "quote" | "quoted" | "sanitize" | "sanitized"))
+}
+
+/// `s.replace('\'', "''")`, `s.replace('"', "\"\"")`: doubling the quote character, the standard
+/// escape of SQL literals and identifiers.
+fn is_escaping_replace(m: &syn::ExprMethodCall) -> bool {
+    if m.method != "replace" || m.args.len() != 2 {
+        return false;
+    }
+    let lit = |e: &Expr| match e {
+        Expr::Lit(l) => match &l.lit {
+            syn::Lit::Str(s) => Some(s.value()),
+            syn::Lit::Char(c) => Some(c.value().to_string()),
+            _ => None,
+        },
+        _ => None,
+    };
+    match (lit(&m.args[0]), lit(&m.args[1])) {
+        (Some(from), Some(to)) => {
+            matches!(from.as_str(), "'" | "\"" | "`") && to == format!("{from}{from}")
+        }
+        _ => false,
     }
 }
 
