@@ -385,6 +385,10 @@ impl Resolver {
         if let Some(p) = prelude(first) {
             return Some(join(&QualifiedName::new(p), rest));
         }
+        // built-in types name themselves: `limit: i64` has the type `i64`
+        if rest.is_empty() && is_primitive(first) {
+            return Some(QualifiedName::new(*first));
+        }
         if let Some(q) = guess {
             return Some(join(&q, rest));
         }
@@ -453,6 +457,30 @@ impl Resolver {
         }
         false
     }
+}
+
+/// Rust's primitive types.
+pub fn is_primitive(name: &str) -> bool {
+    matches!(
+        name,
+        "bool"
+            | "char"
+            | "str"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "f32"
+            | "f64"
+    )
 }
 
 /// `core` and `alloc` re-export into `std`; one spelling keeps the rule tables small.
@@ -543,6 +571,8 @@ mod tests {
         assert_eq!(res(&r, "crate::db::pool").as_deref(), Some("app::db::pool"));
         assert_eq!(res(&r, "super::super::main").as_deref(), Some("app::main"));
         assert_eq!(res(&r, "Vec::new").as_deref(), Some("std::vec::Vec::new"));
+        assert_eq!(res(&r, "i64").as_deref(), Some("i64"));
+        assert_eq!(res(&r, "u8::MAX").as_deref(), Some("u8::MAX"));
     }
 
     #[test]
