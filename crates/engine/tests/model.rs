@@ -254,7 +254,13 @@ fn f(name: &str) {
         .collect();
     assert_eq!(
         origins,
-        ["origin=static", "origin=static", "origin=static", "origin=built", "origin=built"],
+        [
+            "origin=static",
+            "origin=static",
+            "origin=static",
+            "origin=built",
+            "origin=built"
+        ],
         "{got:#?}"
     );
 }

@@ -82,8 +82,17 @@ impl<'a, 'ast> Cx<'a, 'ast> {
                 let wrapper = ty.last().starts_with("NonZero")
                     || matches!(
                         ty.last(),
-                        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64"
-                            | "i128" | "isize"
+                        "u8" | "u16"
+                            | "u32"
+                            | "u64"
+                            | "u128"
+                            | "usize"
+                            | "i8"
+                            | "i16"
+                            | "i32"
+                            | "i64"
+                            | "i128"
+                            | "isize"
                     );
                 (wrapper && matches!(q.last(), "new" | "from" | "new_unchecked"))
                     .then(|| eval(&c.args[0]))

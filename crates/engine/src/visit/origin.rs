@@ -209,10 +209,14 @@ impl Cx<'_, '_> {
         }
     }
 
-    fn elements_origin<'e>(&self, elems: impl IntoIterator<Item = &'e Expr>, at: Span) -> StrOrigin {
-        elems.into_iter().fold(StrOrigin::Static, |o, e| {
-            o.combine(self.str_origin(e), at)
-        })
+    fn elements_origin<'e>(
+        &self,
+        elems: impl IntoIterator<Item = &'e Expr>,
+        at: Span,
+    ) -> StrOrigin {
+        elems
+            .into_iter()
+            .fold(StrOrigin::Static, |o, e| o.combine(self.str_origin(e), at))
     }
 }
 
@@ -221,9 +225,12 @@ impl Cx<'_, '_> {
 /// rules treat their output like a constant.
 fn is_sanitizer(name: &str) -> bool {
     name == "ident"
-        || name
-            .split('_')
-            .any(|w| matches!(w, "escape" | "escaped" | "quote" | "quoted" | "sanitize" | "sanitized"))
+        || name.split('_').any(|w| {
+            matches!(
+                w,
+                "escape" | "escaped" | "quote" | "quoted" | "sanitize" | "sanitized"
+            )
+        })
 }
 
 /// `s.replace('\'', "''")`, `s.replace('"', "\"\"")`: doubling the quote character, the standard
