@@ -36,17 +36,52 @@ impl Kind {
 
 /// Words after the head that keep the name's meaning: `password_bytes` is still a password.
 pub const TRANSPARENT: &[&str] = &[
-    "value", "str", "string", "bytes", "raw", "b64", "base64", "hex", "plain", "plaintext", "text",
-    "input", "data", "buf", "buffer", "encoded", "decoded", "hash", "hashed", "digest", "clear",
-    "cleartext", "candidate", "attempt", "provided", "given", "expected", "actual", "submitted",
-    "received", "computed", "calculated", "ref", "vec", "slice", "der", "pem", "opt", "option",
+    "value",
+    "str",
+    "string",
+    "bytes",
+    "raw",
+    "b64",
+    "base64",
+    "hex",
+    "plain",
+    "plaintext",
+    "text",
+    "input",
+    "data",
+    "buf",
+    "buffer",
+    "encoded",
+    "decoded",
+    "hash",
+    "hashed",
+    "digest",
+    "clear",
+    "cleartext",
+    "candidate",
+    "attempt",
+    "provided",
+    "given",
+    "expected",
+    "actual",
+    "submitted",
+    "received",
+    "computed",
+    "calculated",
+    "ref",
+    "vec",
+    "slice",
+    "der",
+    "pem",
+    "opt",
+    "option",
 ];
 
 /// Leading words that make a name a flag or a number about a secret, not the secret.
 const LEADING_EXCLUDED: &[&str] = &[
     "is", "has", "should", "can", "needs", "need", "num", "max", "min", "total", "no", "require",
-    "requires", "required", "allow", "allows", "enable", "enabled", "use", "uses", "skip",
-    "count", "len", "invalid", "missing", "empty", "wrong", "bad",
+    "requires", "required", "allow", "allows", "enable", "enabled", "use", "uses", "skip", "count",
+    "len", "invalid", "missing", "empty", "wrong", "bad",
 ];
 
 /// Single words naming a secret.
@@ -170,7 +205,13 @@ pub fn mentions_password(name: &str) -> bool {
     words(name).iter().any(|w| {
         matches!(
             w.as_str(),
-            "password" | "passwords" | "passwd" | "pwd" | "passphrase" | "credential" | "credentials"
+            "password"
+                | "passwords"
+                | "passwd"
+                | "pwd"
+                | "passphrase"
+                | "credential"
+                | "credentials"
         )
     })
 }
