@@ -1,0 +1,108 @@
+//! Request DTOs declare what valid input is: lengths, formats, ranges (CWE-20). The seed's
+//! Pydantic models do it by default; in Rust it takes `validator` or `garde`.
+
+use stratalint_engine::syn::Item;
+use stratalint_engine::{Cx, FnNode, Hooks, ProjectCx, Rule, RuleMeta, Severity};
+
+use super::dto::{dto_def, extractor_uses, uses_by_dto, DtoDef, Lib};
+
+static META: RuleMeta = crate::meta!("unvalidated-request-dto", Validation, "validation", Error);
+
+pub struct UnvalidatedRequestDto;
+
+impl Rule for UnvalidatedRequestDto {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::ITEM | Hooks::FN | Hooks::PROJECT
+    }
+
+    fn check_item(&self, cx: &mut Cx<'_, '_>, item: &Item) {
+        let Item::Struct(s) = item else { return };
+        if cx.in_test() {
+            return;
+        }
+        if let Some(def) = dto_def(cx, s) {
+            cx.fact(def);
+        }
+    }
+
+    fn check_fn(&self, cx: &mut Cx<'_, '_>, f: &FnNode<'_>) {
+        if cx.in_test() {
+            return;
+        }
+        for u in extractor_uses(cx, f) {
+            cx.fact(u);
+        }
+    }
+
+    fn check_project(&self, cx: &mut ProjectCx<'_>) {
+        let uses = uses_by_dto(cx);
+        let defs: Vec<&DtoDef> = cx.facts::<DtoDef>().map(|(d, _)| d).collect();
+        for def in defs {
+            let Some((_, first)) = uses.iter().find(|(dto, _)| *dto == def.path) else {
+                continue;
+            };
+            let taken = format!(
+                "taken as `{}` by `{}` ({}:{})",
+                first.written, first.fn_name, first.loc.file, first.loc.start_pos.line
+            );
+            match def.validate {
+                None if !def.fields.is_empty() => {
+                    let list = def
+                        .fields
+                        .iter()
+                        .map(|f| format!("`{}`", f.name))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let d = cx
+                        .diag_at(
+                            def.loc.clone(),
+                            format!("request DTO `{}` has no validation ({taken}): {list} accept anything", def.name),
+                        )
+                        .with_label("no `Validate` derive")
+                        .with_help(
+                            "derive `validator::Validate` and give every string and collection field a rule \
+                             (`#[validate(email)]`, `#[validate(length(min = 1, max = 64))]`, `#[validate(nested)]`), \
+                             or derive `garde::Validate` (`#[garde(length(min = 1, max = 64))]`)",
+                        );
+                    cx.report(d);
+                }
+                None => {}
+                Some(Lib::Validator) => {
+                    for f in def.fields.iter().filter(|f| !f.has_rule) {
+                        let d = cx
+                            .diag_at(
+                                f.loc.clone(),
+                                format!("field `{}` of request DTO `{}` has no validation rule", f.name, def.name),
+                            )
+                            .with_label("accepts any length and content")
+                            .with_help(
+                                "give it a rule: `#[validate(length(max = 500))]`, `#[validate(email)]`, \
+                                 `#[validate(url)]`, `#[validate(nested)]` for nested DTOs",
+                            );
+                        cx.report(d);
+                    }
+                }
+                Some(Lib::Garde) => {
+                    if let Some(loc) = &def.allow_unvalidated {
+                        let mut d = cx
+                            .diag_at(
+                                loc.clone(),
+                                format!(
+                                    "`#[garde(allow_unvalidated)]` lets fields of request DTO `{}` through without rules",
+                                    def.name
+                                ),
+                            )
+                            .with_label("unvalidated fields allowed")
+                            .with_help("remove it and give each field a rule, or `#[garde(skip)]` the ones that need none");
+                        d.severity = Severity::Warning;
+                        cx.report(d);
+                    }
+                }
+            }
+        }
+    }
+}
