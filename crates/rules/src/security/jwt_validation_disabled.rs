@@ -243,7 +243,7 @@ impl Rule for JwtValidationDisabled {
                 "signature check off",
                 "remove the call; decode with the key the tokens are signed with",
             ),
-            "set_required_spec_claims" if call.arg(0).is_some_and(|a| is_empty_list(a)) => report(
+            "set_required_spec_claims" if call.arg(0).is_some_and(is_empty_list) => report(
                 cx,
                 method_span(call.expr),
                 Severity::Warning,
@@ -295,11 +295,10 @@ impl Rule for JwtValidationDisabled {
                 Self::check_setting(cx, &name, &a.right, a.span(), on_validation);
             }
             Expr::Struct(s) => {
-                if !s
-                    .path
+                if s.path
                     .segments
                     .last()
-                    .is_some_and(|l| l.ident == "Validation")
+                    .is_none_or(|l| l.ident != "Validation")
                     || cx.in_test()
                 {
                     return;

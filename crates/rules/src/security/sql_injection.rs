@@ -176,12 +176,11 @@ fn only_numbers_spliced(cx: &Cx<'_, '_>, sql: &Expr) -> bool {
         }
     }
     let Expr::Macro(m) = e else { return false };
-    if !m
-        .mac
+    if m.mac
         .path
         .segments
         .last()
-        .is_some_and(|s| s.ident == "format")
+        .is_none_or(|s| s.ident != "format")
     {
         return false;
     }
