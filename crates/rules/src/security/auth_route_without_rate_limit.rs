@@ -132,7 +132,11 @@ impl AuthRouteWithoutRateLimit {
         let Some(f) = cx.current_fn() else { return };
         let path = f.path.clone();
         let ret = match &f.sig.output {
-            syn::ReturnType::Type(_, t) => cx.resolve_type(t).map(|q| q.last().to_string()),
+            syn::ReturnType::Type(_, t) => Some(
+                cx.resolve_type(t)
+                    .map(|q| q.last().to_string())
+                    .unwrap_or_default(),
+            ),
             syn::ReturnType::Default => None,
         };
         let config_param = f.sig.inputs.iter().find_map(|i| match i {
@@ -162,15 +166,18 @@ impl AuthRouteWithoutRateLimit {
             return;
         }
         let Some(tail) = tail_expr(block) else { return };
-        let ret = ret.unwrap_or_default();
-        if ret.contains("Layer")
-            || ret.contains("Governor")
-            || ret.contains("Limit")
-            || ret == "ServiceBuilder"
-        {
+        let Some(ret) = ret else { return };
+        let router = matches!(
+            ret.as_str(),
+            "Router" | "App" | "Scope" | "Resource" | "MethodRouter"
+        );
+        // what any function returning a value gives to a `.layer(f())`/`.wrap(f())`
+        if !router {
             let limiter = is_limiter(cx, tail, &self.limiters);
-            cx.fact(LayerFn { path, limiter });
-            return;
+            cx.fact(LayerFn {
+                path: path.clone(),
+                limiter,
+            });
         }
         if !matches!(
             ret.as_str(),

@@ -204,6 +204,33 @@ fn not_a_value(value: &str) -> bool {
         || value.ends_with(".txt")
 }
 
+/// A value that is a name, not a secret: the binding's own name (`AUTHORIZATION =
+/// "Authorization"`) or a header name made of its words (`API_KEY_HEADER = "X-Api-Key"`).
+fn names_itself(name: &str, value: &str) -> bool {
+    let value_words = words(value);
+    if value_words.is_empty()
+        || !value
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
+    {
+        return false;
+    }
+    let name_words = words(name);
+    value_words
+        .iter()
+        .all(|w| w == "x" || name_words.contains(w))
+}
+
+/// A binding named as an example or test value (`TEST_PASSWORD`, `example_api_key`).
+fn example_name(name: &str) -> bool {
+    words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "test" | "tests" | "example" | "dummy" | "fake" | "mock" | "sample" | "fixture"
+        )
+    })
+}
+
 /// Shannon entropy in bits per character.
 fn entropy(s: &str) -> f64 {
     let mut counts = [0usize; 256];
@@ -280,6 +307,9 @@ impl HardcodedSecret {
         let Some(mut what) = secret_name(name, &lit) else {
             return;
         };
+        if names_itself(name, &lit) || example_name(name) {
+            return;
+        }
         if let Some(subject) = subject {
             what = format!("passed to `{subject}`");
         }
@@ -402,7 +432,55 @@ impl Rule for HardcodedSecret {
             return;
         }
         let Some(arg) = call.arg(index) else { return };
-        if let Some((lit, span)) = lit_str(cx, arg) {
+        // `from_secret(&KEY)` with `static KEY: [u8; 16] = *include_bytes!("../secret.key")`
+        let init = cx.value_init(arg).map(peel);
+        let embedded = [Some(peel(arg)), init]
+            .into_iter()
+            .flatten()
+            .find_map(|e| match peel(e) {
+                Expr::Macro(m) => {
+                    let name = m.mac.path.segments.last()?.ident.to_string();
+                    matches!(name.as_str(), "include_bytes" | "include_str")
+                        .then(|| m.mac.tokens.to_string())
+                }
+                Expr::Unary(u) => match peel(&u.expr) {
+                    Expr::Macro(m)
+                        if m.mac
+                            .path
+                            .segments
+                            .last()
+                            .is_some_and(|s| s.ident == "include_bytes") =>
+                    {
+                        Some(m.mac.tokens.to_string())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            });
+        if let Some(file) = embedded {
+            Self::report(
+                cx,
+                arg.span(),
+                format!("key material for `{tail}` embedded from {file}: the key is in the repository and the binary"),
+                "key from a committed file",
+            );
+            return;
+        }
+        // a constant named like a secret is reported where it is defined
+        let named_secret = match peel(arg) {
+            Expr::Path(p) => p
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| sensitive(&s.ident.to_string()).is_some()),
+            _ => false,
+        };
+        let literal = lit_str(cx, arg).or_else(|| {
+            init.filter(|_| !named_secret)
+                .and_then(|i| lit_str(cx, i))
+                .map(|(lit, _)| (lit, arg.span()))
+        });
+        if let Some((lit, span)) = literal {
             if !lit.is_empty() && known_format(&lit).is_none() {
                 Self::report(
                     cx,

@@ -104,10 +104,15 @@ pub fn classify_layer(cx: &Cx<'_, '_>, e: &Expr, extra: &[String]) -> Layer {
             Some(q) if is_project_path(cx, &q) && !q.is_associated() => Layer::Fn(q.into_string()),
             _ => Layer::Other,
         },
-        Expr::Path(p) if p.path.segments.len() == 1 => match cx.value_init(root) {
-            Some(_) => Layer::Other,
-            None => Layer::Unknown(p.path.segments[0].ident.to_string()),
-        },
+        // a parameter or a field: whatever the caller passes; an item (a unit struct, a
+        // constant) is what its name says
+        Expr::Path(p) if p.path.segments.len() == 1 => {
+            let name = p.path.segments[0].ident.to_string();
+            match cx.local(&name) {
+                Some(v) if v.init.is_none() => Layer::Unknown(name),
+                _ => Layer::Other,
+            }
+        }
         Expr::Field(_) => Layer::Unknown(
             cx.text_of(stratalint_engine::syn::spanned::Spanned::span(e))
                 .to_string(),

@@ -6,7 +6,7 @@ use stratalint_engine::syn::{self, Expr};
 use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta, RuleOptions, Severity};
 
 use super::common::{is_api, mentions, method_span, peel};
-use crate::shared::sensitive::{is_password_value, mentions_password};
+use crate::shared::sensitive::{is_password_value, mentions_password, sensitive, words};
 
 static META: RuleMeta = crate::meta!("weak-password-hash", Security, "security", Error);
 
@@ -98,6 +98,18 @@ fn breach_check(cx: &Cx<'_, '_>) -> bool {
 
 fn mentions_password_value(e: &Expr) -> bool {
     mentions(e, &is_password_value)
+}
+
+/// A random secret that is not a password (`reset_token`, `api_key`, `otp`, `code`): storing its
+/// SHA-256 is right, even in a function named `reset_password`.
+fn mentions_other_secret(e: &Expr) -> bool {
+    mentions(e, &|n| {
+        !is_password_value(n)
+            && (sensitive(n).is_some()
+                || words(n)
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "code" | "nonce")))
+    })
 }
 
 impl WeakPasswordHash {
@@ -321,7 +333,7 @@ impl Rule for WeakPasswordHash {
             }
             if call.args().any(mentions_password_value) {
                 Self::report_fast(cx, call.span(), algo, "its input is a password");
-            } else if password_fn(cx) {
+            } else if password_fn(cx) && !call.args().any(mentions_other_secret) {
                 let f = cx.current_fn().map(|f| f.name.clone()).unwrap_or_default();
                 Self::report_fast(cx, call.span(), algo, &format!("in `{f}`"));
             }

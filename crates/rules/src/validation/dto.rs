@@ -33,6 +33,9 @@ pub struct DtoDef {
     pub allow_unvalidated: Option<Loc>,
     /// The string and collection fields.
     pub fields: Vec<Field>,
+    /// Fields holding another struct of the project (`user: SignupUser`, `items: Vec<Item>`):
+    /// (field, the struct's path).
+    pub nested: Vec<(Field, String)>,
 }
 
 /// A handler parameter taking a DTO from the request body or query.
@@ -99,7 +102,10 @@ fn is_plain_extractor(q: &QualifiedName) -> bool {
 
 /// Transparent wrappers around an extractor (`WithRejection<Json<T>, E>`) or a DTO (`Vec<T>`).
 fn is_wrapper(q: &QualifiedName) -> bool {
-    matches!(q.last(), "WithRejection" | "Vec" | "Option" | "Box")
+    matches!(
+        q.last(),
+        "WithRejection" | "Vec" | "Option" | "Box" | "Result"
+    )
 }
 
 /// The DTO parameters of a function: (written type, DTO type, validating, binding, loc).
@@ -241,6 +247,7 @@ pub fn dto_def(cx: &Cx<'_, '_>, s: &syn::ItemStruct) -> Option<DtoDef> {
         .find(|a| a.path().is_ident("garde") && attr_text(a).contains("allow_unvalidated"))
         .map(|a| cx.loc(a.span()));
     let mut fields = Vec::new();
+    let mut nested = Vec::new();
     for f in &named.named {
         let Some(ident) = &f.ident else { continue };
         let serde = f
@@ -251,18 +258,20 @@ pub fn dto_def(cx: &Cx<'_, '_>, s: &syn::ItemStruct) -> Option<DtoDef> {
         if serde.into_iter().any(|t| t.contains("skip")) {
             continue;
         }
-        if !is_free_input(&f.ty) {
-            continue;
-        }
         let has_rule = f.attrs.iter().any(|a| {
             (a.path().is_ident("validate") || a.path().is_ident("garde"))
                 && !attr_text(a).is_empty()
         });
-        fields.push(Field {
+        let field = Field {
             name: ident.to_string(),
             has_rule,
             loc: cx.loc(ident.span()),
-        });
+        };
+        if is_free_input(&f.ty) {
+            fields.push(field);
+        } else if let Some(inner) = project_struct(cx, &f.ty) {
+            nested.push((field, inner));
+        }
     }
     Some(DtoDef {
         path: cx.resolver().item_qname(&s.ident.to_string()).into_string(),
@@ -271,7 +280,24 @@ pub fn dto_def(cx: &Cx<'_, '_>, s: &syn::ItemStruct) -> Option<DtoDef> {
         validate,
         allow_unvalidated,
         fields,
+        nested,
     })
+}
+
+/// The struct of the project a field holds, through `Option`, `Vec` and `Box`.
+fn project_struct(cx: &Cx<'_, '_>, ty: &Type) -> Option<String> {
+    let mut ty = ty;
+    for _ in 0..4 {
+        let q = cx.resolve_type(ty)?;
+        if matches!(q.last(), "Option" | "Vec" | "Box" | "Arc") {
+            ty = first_generic_arg(ty)?;
+            continue;
+        }
+        let local = q.first() == cx.resolver().crate_name()
+            || cx.project().local_crate(q.first()).is_some();
+        return local.then(|| q.into_string());
+    }
+    None
 }
 
 fn attr_text(a: &syn::Attribute) -> String {

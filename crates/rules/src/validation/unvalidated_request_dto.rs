@@ -4,6 +4,10 @@
 use stratalint_engine::syn::Item;
 use stratalint_engine::{Cx, FnNode, Hooks, ProjectCx, Rule, RuleMeta, Severity};
 
+use std::collections::VecDeque;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use super::dto::{dto_def, extractor_uses, uses_by_dto, DtoDef, Lib};
 
 static META: RuleMeta = crate::meta!("unvalidated-request-dto", Validation, "validation", Error);
@@ -39,16 +43,47 @@ impl Rule for UnvalidatedRequestDto {
     }
 
     fn check_project(&self, cx: &mut ProjectCx<'_>) {
-        let uses = uses_by_dto(cx);
-        let defs: Vec<&DtoDef> = cx.facts::<DtoDef>().map(|(d, _)| d).collect();
-        for def in defs {
-            let Some((_, first)) = uses.iter().find(|(dto, _)| *dto == def.path) else {
+        let defs: FxHashMap<&str, &DtoDef> = cx
+            .facts::<DtoDef>()
+            .map(|(d, _)| (d.path.as_str(), d))
+            .collect();
+        // the DTOs handlers take, then the structs they hold (`Signup { user: SignupUser }`)
+        let mut queue: VecDeque<(String, String)> = VecDeque::new();
+        for (dto, u) in uses_by_dto(cx) {
+            let how = format!(
+                "taken as `{}` by `{}` ({}:{})",
+                u.written, u.fn_name, u.loc.file, u.loc.start_pos.line
+            );
+            queue.push_back((dto, how));
+        }
+        let mut seen: FxHashSet<String> = FxHashSet::default();
+        while let Some((path, taken)) = queue.pop_front() {
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            let Some(def) = defs.get(path.as_str()).copied() else {
                 continue;
             };
-            let taken = format!(
-                "taken as `{}` by `{}` ({}:{})",
-                first.written, first.fn_name, first.loc.file, first.loc.start_pos.line
-            );
+            for (field, inner) in &def.nested {
+                let inner = cx.through_reexports(inner);
+                let inner_validates = defs
+                    .get(inner.as_str())
+                    .is_some_and(|d| d.validate.is_some());
+                if def.validate == Some(Lib::Validator) && inner_validates && !field.has_rule {
+                    let d = cx
+                        .diag_at(
+                            field.loc.clone(),
+                            format!(
+                                "field `{}` of request DTO `{}` holds a DTO that is never validated",
+                                field.name, def.name
+                            ),
+                        )
+                        .with_label("not validated with its parent")
+                        .with_help("add `#[validate(nested)]` so that validating the parent validates it too");
+                    cx.report(d);
+                }
+                queue.push_back((inner, format!("inside `{}`, {taken}", def.name)));
+            }
             match def.validate {
                 None if !def.fields.is_empty() => {
                     let list = def
