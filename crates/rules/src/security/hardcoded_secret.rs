@@ -250,20 +250,30 @@ fn entropy(s: &str) -> f64 {
 
 /// A long random-looking token: base64/hex alphabet, mixed letters and digits, high entropy.
 fn looks_random(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
     let hex = s.len() >= 32 && s.chars().all(|c| c.is_ascii_hexdigit());
     let b64 = s.len() >= 20
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'))
-        && s.chars().any(|c| c.is_ascii_digit())
+        && digits >= 2
         && s.chars().any(|c| c.is_ascii_alphabetic());
-    (hex && entropy(s) >= 3.0) || (b64 && entropy(s) >= 3.7)
+    (hex && entropy(s) >= 3.0) || (b64 && entropy(s) >= 4.0)
 }
 
 /// What a name bound to `value` says about it: a secret kind, or a bare `key` holding a random
 /// token.
 fn secret_name(name: &str, value: &str) -> Option<String> {
     match sensitive(name) {
-        Some(Kind::Cookie | Kind::Session | Kind::Csrf | Kind::Otp | Kind::Signature) => None,
+        // an `Authorization` value in code is a header name or a scheme; a literal token in it is
+        // caught by its format
+        Some(
+            Kind::Cookie
+            | Kind::Session
+            | Kind::Csrf
+            | Kind::Otp
+            | Kind::Signature
+            | Kind::Authorization,
+        ) => None,
         Some(_) => Some(format!("`{name}`")),
         None => {
             let w = words(name);

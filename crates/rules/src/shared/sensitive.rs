@@ -144,6 +144,12 @@ fn key_pair(first: &str, second: &str) -> bool {
         )
 }
 
+/// `auth header`, `authorization value`: the credentials an `Authorization` header carries.
+fn auth_header(first: &str, second: &str) -> bool {
+    matches!(first, "auth" | "authorization" | "authz")
+        && matches!(second, "header" | "value" | "header_value")
+}
+
 /// The words of an identifier or a dotted/kebab name, lowercase: `jwtSecretKey` → `jwt`,
 /// `secret`, `key`; `X-Api-Key` → `x`, `api`, `key`; `HTTPHeader` → `http`, `header`.
 pub fn words(name: &str) -> Vec<String> {
@@ -186,6 +192,9 @@ pub fn sensitive(name: &str) -> Option<Kind> {
     for i in (0..words.len()).rev() {
         let kind = if i > 0 && key_pair(&words[i - 1], &words[i]) {
             Some(Kind::Key)
+        } else if i > 0 && auth_header(&words[i - 1], &words[i]) {
+            // the value of an `Authorization` header holds the credentials
+            Some(Kind::Authorization)
         } else {
             word_kind(&words[i])
         };
@@ -257,6 +266,7 @@ mod tests {
             ("private_key_pem", Kind::Key),
             ("credentials", Kind::Credential),
             ("authorization", Kind::Authorization),
+            ("auth_header", Kind::Authorization),
             ("session", Kind::Session),
             ("cookie", Kind::Cookie),
             ("otp", Kind::Otp),
@@ -289,7 +299,7 @@ mod tests {
             "secretary",
             "compass",
             "mac_address",
-            "AUTHORIZATION_HEADER",
+            "AUTHORIZATION_HEADER_NAME",
             "token_service",
             "session_store",
             "signature_valid",

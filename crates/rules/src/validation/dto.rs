@@ -2,7 +2,7 @@
 //! and taken as `Json<T>` in `src/api/`, so both rules of the family settle in `check_project`.
 
 use stratalint_engine::proc_macro2::Span;
-use stratalint_engine::semantic::values::first_generic_arg;
+use stratalint_engine::semantic::values::{first_generic_arg, generic_args};
 use stratalint_engine::semantic::HandlerStatus;
 use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{self, Expr, FnArg, Type};
@@ -123,30 +123,44 @@ pub fn extractor_uses(cx: &mut Cx<'_, '_>, f: &FnNode<'_>) -> Vec<ExtractorUse> 
     let mut out = Vec::new();
     for input in &f.sig.inputs {
         let FnArg::Typed(t) = input else { continue };
-        let Some((dto, validating)) = dto_of(cx, &t.ty) else {
+        let Some((dto, validating, dto_ty)) = dto_type_of(cx, &t.ty) else {
             continue;
         };
         let binding = binding_of(&t.pat);
         let actix = cx
             .resolve_type(&t.ty)
             .is_some_and(|q| q.first().starts_with("actix"));
-        out.push(ExtractorUse {
-            dto: dto.into_string(),
-            written: cx.text_of(t.ty.span()).to_string(),
-            validating,
-            actix,
-            handler,
-            fn_path: fn_path.clone(),
-            fn_name: fn_name.clone(),
-            binding,
-            loc: cx.loc(t.ty.span()),
-        });
+        // a generic envelope delivers its arguments too: `Json<UserBody<NewUser>>`
+        let mut dtos = vec![dto.into_string()];
+        dtos.extend(
+            generic_args(dto_ty)
+                .into_iter()
+                .filter_map(|a| project_struct(cx, a)),
+        );
+        for dto in dtos {
+            out.push(ExtractorUse {
+                dto,
+                written: cx.text_of(t.ty.span()).to_string(),
+                validating,
+                actix,
+                handler,
+                fn_path: fn_path.clone(),
+                fn_name: fn_name.clone(),
+                binding: binding.clone(),
+                loc: cx.loc(t.ty.span()),
+            });
+        }
     }
     out
 }
 
 /// The DTO a parameter type carries, and whether its extractor validates it.
 fn dto_of(cx: &Cx<'_, '_>, ty: &Type) -> Option<(QualifiedName, bool)> {
+    dto_type_of(cx, ty).map(|(q, v, _)| (q, v))
+}
+
+/// [`dto_of`], with the DTO's type as written (for its generic arguments).
+fn dto_type_of<'t>(cx: &Cx<'_, '_>, ty: &'t Type) -> Option<(QualifiedName, bool, &'t Type)> {
     let mut ty = ty;
     let mut validating = false;
     let mut seen_extractor = false;
@@ -160,7 +174,7 @@ fn dto_of(cx: &Cx<'_, '_>, ty: &Type) -> Option<(QualifiedName, bool)> {
         } else if !is_wrapper(&q) {
             let library_type =
                 q.in_crates(&["std", "serde_json", "uuid", "chrono", "bytes", "time"]);
-            return (seen_extractor && !library_type).then_some((q, validating));
+            return (seen_extractor && !library_type).then_some((q, validating, ty));
         }
         ty = first_generic_arg(ty)?;
     }

@@ -95,7 +95,11 @@ impl Rule for UnvalidatedRequestDto {
                     let d = cx
                         .diag_at(
                             def.loc.clone(),
-                            format!("request DTO `{}` has no validation ({taken}): {list} accept anything", def.name),
+                            format!(
+                                "request DTO `{}` has no validation ({taken}): {list} {} anything",
+                                def.name,
+                                if def.fields.len() == 1 { "accepts" } else { "accept" }
+                            ),
                         )
                         .with_label("no `Validate` derive")
                         .with_help(
