@@ -10,8 +10,9 @@ use super::names::QualifiedName;
 /// Where a string value comes from, as far as one function can see.
 #[derive(Clone, Copy, Debug)]
 pub enum StrOrigin {
-    /// A literal, a constant, `concat!` of literals, a `format!` of constants only, or a choice
-    /// between literals (`if asc { "ASC" } else { "DESC" }`).
+    /// A literal, a constant, `concat!` of literals, a `format!` of constants only, a choice
+    /// between literals (`if asc { "ASC" } else { "DESC" }`), or a value escaped for splicing
+    /// (`quote_ident(name)`, `name.replace('"', "\"\"")`).
     Static,
     /// Built here from a non-constant part (`format!("… {name}")`, `a + &b`, `s.push_str(x)`); the
     /// span points at where.
