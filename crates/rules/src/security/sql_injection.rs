@@ -104,7 +104,7 @@ impl SqlInjection {
         let StrOrigin::Built(built_at) = cx.str_origin(sql) else {
             return;
         };
-        if only_numbers_spliced(cx, sql) {
+        if format_splices_data(cx, sql) == Some(false) {
             return;
         }
         if need_sql {
@@ -162,9 +162,11 @@ impl SqlInjection {
     }
 }
 
-/// `format!("… LIMIT {limit}")` with `limit: i64`: what is spliced in is only numbers, which
-/// cannot carry SQL syntax.
-fn only_numbers_spliced(cx: &Cx<'_, '_>, sql: &Expr) -> bool {
+/// Does a `format!` splice data into the SQL? Parts that are numbers (`LIMIT {limit}` with
+/// `limit: i64`) cannot carry SQL syntax, and the results of calls (`sort.as_sql()`, an
+/// enum's `&'static str`) are not known to hold input: only parameters, fields and locals holding
+/// them count. `None` when the SQL is not a `format!` (then being built is enough).
+fn format_splices_data(cx: &Cx<'_, '_>, sql: &Expr) -> Option<bool> {
     let mut e = peel(sql);
     if let Some(init) = cx.value_init(e) {
         e = peel(init);
@@ -175,47 +177,137 @@ fn only_numbers_spliced(cx: &Cx<'_, '_>, sql: &Expr) -> bool {
             e = peel(&c.args[0]);
         }
     }
-    let Expr::Macro(m) = e else { return false };
-    if m.mac
+    let Expr::Macro(m) = e else { return None };
+    m.mac
         .path
         .segments
         .last()
-        .is_none_or(|s| s.ident != "format")
+        .is_some_and(|s| s.ident == "format")
+        .then(|| format_data(cx, &m.mac, 0))
+}
+
+fn format_data(cx: &Cx<'_, '_>, mac: &stratalint_engine::syn::Macro, depth: usize) -> bool {
+    let args = parse_macro_args(None, "format", &mac.tokens);
+    let Some((first, rest)) = args.exprs().split_first() else {
+        return false;
+    };
+    let captures = match first {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(fmt), ..
+        }) => inline_captures(&fmt.value())
+            .into_iter()
+            .any(|name| match cx.local(name) {
+                Some(v) => local_is_data(cx, v, depth),
+                None => false,
+            }),
+        _ => true,
+    };
+    captures
+        || rest.iter().any(|a| {
+            let a = match a {
+                Expr::Assign(asg) => &*asg.right,
+                other => other,
+            };
+            is_data_part(cx, a, depth)
+        })
+}
+
+fn local_is_data(
+    cx: &Cx<'_, '_>,
+    v: &stratalint_engine::semantic::LocalVar<'_>,
+    depth: usize,
+) -> bool {
+    if v.ty.as_ref().is_some_and(|t| is_number_type(t.last())) {
+        return false;
+    }
+    match (v.origin, v.init) {
+        (StrOrigin::Static, _) => false,
+        // grown with `push`/`push_str`/`+=` after an initializer that was not built
+        (StrOrigin::Built(_), Some(init)) if !cx.str_origin(init).is_built() => true,
+        (_, Some(init)) => is_data_part(cx, init, depth + 1),
+        // a parameter, a pattern binding
+        (_, None) => true,
+    }
+}
+
+/// Is this spliced part input data (a parameter, a field, a local holding one)?
+fn is_data_part(cx: &Cx<'_, '_>, e: &Expr, depth: usize) -> bool {
+    if depth > 8
+        || cx.str_origin(e) == StrOrigin::Static
+        || cx.eval_int(e).is_some()
+        || is_number(cx, e)
     {
         return false;
     }
-    let args = parse_macro_args(None, "format", &m.mac.tokens);
-    let Some((
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(fmt), ..
-        }),
-        rest,
-    )) = args.exprs().split_first()
-    else {
-        return false;
-    };
-    let number = |e: &Expr| {
-        let e = match e {
-            Expr::Assign(a) => &*a.right,
-            other => other,
-        };
-        cx.str_origin(e) == StrOrigin::Static
-            || cx.eval_int(e).is_some()
-            || is_number(cx, e)
-            || {
-                matches!(peel(e), Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "len" | "count"))
+    match e {
+        Expr::Path(p) if p.path.segments.len() == 1 => {
+            match cx.local(&p.path.segments[0].ident.to_string()) {
+                Some(v) => local_is_data(cx, v, depth),
+                None => false,
             }
-    };
-    let captures_ok = inline_captures(&fmt.value()).into_iter().all(|name| {
-        cx.local(name)
-            .and_then(|v| v.ty.as_ref())
-            .is_some_and(|t| is_number_type(t.last()))
-            || {
-                name.chars()
-                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
-            }
-    });
-    captures_ok && rest.iter().all(number)
+        }
+        Expr::Path(_) => false,
+        Expr::Field(_) => true,
+        Expr::Reference(r) => is_data_part(cx, &r.expr, depth),
+        Expr::Paren(p) => is_data_part(cx, &p.expr, depth),
+        Expr::Unary(u) => is_data_part(cx, &u.expr, depth),
+        Expr::Try(t) => is_data_part(cx, &t.expr, depth),
+        Expr::Binary(b) => is_data_part(cx, &b.left, depth) || is_data_part(cx, &b.right, depth),
+        Expr::Macro(m)
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "format") =>
+        {
+            format_data(cx, &m.mac, depth + 1)
+        }
+        // methods that hand the data on
+        Expr::MethodCall(m) => {
+            let passes_on = matches!(
+                m.method.to_string().as_str(),
+                "as_str"
+                    | "as_ref"
+                    | "as_deref"
+                    | "clone"
+                    | "to_string"
+                    | "to_owned"
+                    | "into"
+                    | "trim"
+                    | "trim_start"
+                    | "trim_end"
+                    | "to_lowercase"
+                    | "to_uppercase"
+                    | "unwrap"
+                    | "expect"
+                    | "unwrap_or"
+                    | "unwrap_or_default"
+                    | "unwrap_or_else"
+                    | "borrow"
+                    | "deref"
+                    | "as_bytes"
+                    | "into_inner"
+                    | "replace"
+                    | "join"
+                    | "concat"
+                    | "cloned"
+                    | "copied"
+                    | "get"
+                    | "first"
+                    | "last"
+                    | "map"
+                    | "and_then"
+                    | "filter"
+                    | "iter"
+                    | "into_iter"
+                    | "collect"
+                    | "to_vec"
+            );
+            passes_on && is_data_part(cx, &m.receiver, depth)
+        }
+        // the result of a call: not known to be input
+        _ => false,
+    }
 }
 
 fn is_number_type(t: &str) -> bool {
