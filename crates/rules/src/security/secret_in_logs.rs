@@ -65,8 +65,28 @@ fn redacted(cx: &Cx<'_, '_>, value: &Expr) -> bool {
     if value_name(value).is_some_and(|n| HARMLESS_METHODS.contains(&n.as_str())) {
         return true;
     }
+    // a record named like a secret (`token: &Token` with an id and an expiry) is not the
+    // secret; only text is judged by its name
     cx.expr_type(value)
-        .is_some_and(|t| REDACTING_TYPES.contains(&t.last()))
+        .is_some_and(|t| REDACTING_TYPES.contains(&t.last()) || !is_text_type(t.last()))
+}
+
+/// Types whose value is the text or bytes themselves.
+fn is_text_type(last: &str) -> bool {
+    matches!(
+        last,
+        "String"
+            | "str"
+            | "Cow"
+            | "Vec"
+            | "Bytes"
+            | "BytesMut"
+            | "HeaderValue"
+            | "Option"
+            | "Box"
+            | "Arc"
+            | "Rc"
+    )
 }
 
 /// A `HeaderMap` (or request) formatted with Debug: it carries `Authorization` and `Cookie`.
@@ -346,7 +366,10 @@ impl Rule for SecretInLogs {
             {
                 continue;
             }
-            if sensitive(&param).is_some() {
+            let project_type = ty
+                .as_ref()
+                .is_some_and(|q| q.first() == cx.resolver().crate_name());
+            if sensitive(&param).is_some() && !project_type {
                 Self::report(
                     cx,
                     p.ident.span(),
