@@ -168,3 +168,39 @@ fn readme_lists_every_rule() {
         assert!(readme.contains(&row), "README's rule table lacks `{row}`");
     }
 }
+
+/// Security rules carry a SARIF `security-severity` in their front matter (a CVSS-like score written
+/// as a string, `security-severity: "8.8"`, from 0.1 to 10), for code-scanning integrations. Other
+/// pages may carry one too; when they do it must be valid.
+#[test]
+fn security_pages_have_a_security_severity() {
+    let rules = stratalint_rules::all();
+    for m in all_metas(&rules) {
+        let value = m.front("security-severity");
+        if m.family == stratalint_engine::Family::Security {
+            assert!(
+                value.is_some(),
+                "{}: no `security-severity` in the front matter",
+                m.id
+            );
+        }
+        let Some(value) = value else { continue };
+        let unquoted = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: security-severity `{value}` is not a quoted string",
+                    m.id
+                )
+            });
+        let score: f64 = unquoted
+            .parse()
+            .unwrap_or_else(|_| panic!("{}: security-severity `{value}` is not a number", m.id));
+        assert!(
+            (0.1..=10.0).contains(&score),
+            "{}: security-severity {score} is outside 0.1..=10",
+            m.id
+        );
+    }
+}

@@ -49,7 +49,10 @@ impl RuleMeta {
         let end = body.find("\n---")?;
         body[..end].lines().find_map(|l| {
             let (k, v) = l.split_once(':')?;
-            (k.trim() == key).then(|| v.trim())
+            // YAML-style values may be quoted: `security-severity: "8.8"`
+            let v = v.trim();
+            let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+            (k.trim() == key).then_some(v)
         })
     }
 

@@ -104,10 +104,13 @@ fn problem_severity(severity: Severity) -> &'static str {
     }
 }
 
-/// The family. GitHub treats rules tagged `security` as security rules, which is exactly the
-/// security family's tag.
-fn tags(family: Family) -> [&'static str; 1] {
-    [family.as_str()]
+/// The family. GitHub treats rules tagged `security` as security rules: the security family's own
+/// tag, and added to input validation (CWE-20), whose pages also carry a `security-severity`.
+fn tags(family: Family) -> Vec<&'static str> {
+    match family {
+        Family::Validation => vec![family.as_str(), "security"],
+        _ => vec![family.as_str()],
+    }
 }
 
 fn descriptor(meta: &RuleMeta) -> Value {
@@ -166,10 +169,11 @@ fn precision(meta: &RuleMeta) -> &'static str {
     }
 }
 
-/// `security-severity:` from the page of a security rule: a score from 0.1 to 10 (CVSS-like) that
-/// GitHub turns into critical/high/medium/low. Absent (or not a score): no property, never a guess.
+/// `security-severity:` from the page of a security or input-validation rule: a score from 0.1 to
+/// 10 (CVSS-like) that GitHub turns into critical/high/medium/low. Absent (or not a score): no
+/// property, never a guess.
 fn security_severity(meta: &RuleMeta) -> Option<&'static str> {
-    if meta.family != Family::Security {
+    if !matches!(meta.family, Family::Security | Family::Validation) {
         return None;
     }
     let raw = unquote(meta.front("security-severity")?);

@@ -385,6 +385,10 @@ impl Resolver {
         if let Some(p) = prelude(first) {
             return Some(join(&QualifiedName::new(p), rest));
         }
+        // built-in types name themselves: `limit: i64` has the type `i64`
+        if rest.is_empty() && is_primitive(first) {
+            return Some(QualifiedName::new(*first));
+        }
         if let Some(q) = guess {
             return Some(join(&q, rest));
         }
@@ -496,7 +500,7 @@ impl Resolver {
 }
 
 /// Rust's primitive types: names no import can shadow in practice.
-fn is_primitive(name: &str) -> bool {
+pub fn is_primitive(name: &str) -> bool {
     matches!(
         name,
         "bool"
@@ -596,7 +600,7 @@ mod tests {
             res(&r, "OrderService").as_deref(),
             Some("app::services::OrderService")
         );
-        assert_eq!(res(&r, "i64"), None);
+        assert_eq!(res(&r, "i64").as_deref(), Some("i64"));
         assert_eq!(
             res(&r, "reqwest::blocking::get").as_deref(),
             Some("reqwest::blocking::get")
@@ -608,6 +612,8 @@ mod tests {
         assert_eq!(res(&r, "crate::db::pool").as_deref(), Some("app::db::pool"));
         assert_eq!(res(&r, "super::super::main").as_deref(), Some("app::main"));
         assert_eq!(res(&r, "Vec::new").as_deref(), Some("std::vec::Vec::new"));
+        assert_eq!(res(&r, "i64").as_deref(), Some("i64"));
+        assert_eq!(res(&r, "u8::MAX").as_deref(), Some("u8::MAX"));
     }
 
     #[test]

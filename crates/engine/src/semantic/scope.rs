@@ -17,6 +17,8 @@ pub enum HandlerStatus {
 #[derive(Clone)]
 pub struct FnInfo<'ast> {
     pub sig: &'ast syn::Signature,
+    /// The body (for rules that look at what the function returns, at its exit).
+    pub body: &'ast syn::Block,
     pub attrs: &'ast [syn::Attribute],
     pub name: String,
     /// Canonical path (`app::services::user_service::UserService::create`).
@@ -78,6 +80,9 @@ pub enum Frame<'ast> {
     },
     /// A `const`/`static` initializer or a `Lazy`/`OnceLock` initializer: startup code.
     StaticInit,
+    /// Code compiled or run only in debug builds: under `#[cfg(debug_assertions)]`, or the branch
+    /// of `if cfg!(debug_assertions)` taken in debug builds.
+    DebugOnly,
 }
 
 /// What a loop frame iterates: the rules that care about repetition (N+1 queries) ask
@@ -178,6 +183,12 @@ impl<'ast> Frames<'ast> {
         self.stack.iter().any(|f| matches!(f, Frame::StaticInit))
     }
 
+    /// Only in debug builds (see [`Frame::DebugOnly`]): development settings that release builds
+    /// never see.
+    pub fn in_debug_only(&self) -> bool {
+        self.stack.iter().any(|f| matches!(f, Frame::DebugOnly))
+    }
+
     /// The innermost function.
     pub fn current_fn(&self) -> Option<&FnInfo<'ast>> {
         self.stack.iter().rev().find_map(|f| match f {
@@ -235,4 +246,35 @@ pub fn is_cfg_test(attr: &syn::Attribute) -> bool {
     };
     let tokens = list.tokens.to_string();
     tokens == "test" || tokens.starts_with("all (test") || tokens.starts_with("all(test")
+}
+
+/// Is this `#[cfg(debug_assertions)]` (also `#[cfg(all(debug_assertions, …))]`)?
+pub fn is_cfg_debug(attr: &syn::Attribute) -> bool {
+    if !attr.path().is_ident("cfg") {
+        return false;
+    }
+    let Ok(list) = attr.meta.require_list() else {
+        return false;
+    };
+    let tokens = list.tokens.to_string();
+    tokens == "debug_assertions"
+        || tokens.starts_with("all (debug_assertions")
+        || tokens.starts_with("all(debug_assertions")
+}
+
+/// `cfg!(debug_assertions)` → `Some(true)`, `!cfg!(debug_assertions)` → `Some(false)`: which branch
+/// of an `if` on it runs in debug builds only.
+pub fn cfg_debug_condition(cond: &syn::Expr) -> Option<bool> {
+    match cond {
+        syn::Expr::Macro(m) => {
+            let is_cfg = m.mac.path.segments.last().is_some_and(|s| s.ident == "cfg");
+            (is_cfg && m.mac.tokens.to_string() == "debug_assertions").then_some(true)
+        }
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
+            cfg_debug_condition(&u.expr).map(|b| !b)
+        }
+        syn::Expr::Paren(p) => cfg_debug_condition(&p.expr),
+        syn::Expr::Group(g) => cfg_debug_condition(&g.expr),
+        _ => None,
+    }
 }

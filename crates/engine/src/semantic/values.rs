@@ -10,8 +10,9 @@ use super::names::QualifiedName;
 /// Where a string value comes from, as far as one function can see.
 #[derive(Clone, Copy, Debug)]
 pub enum StrOrigin {
-    /// A literal, a constant, `concat!` of literals, a `format!` of constants only, or a choice
-    /// between literals (`if asc { "ASC" } else { "DESC" }`).
+    /// A literal, a constant, `concat!` of literals, a `format!` of constants only, a choice
+    /// between literals (`if asc { "ASC" } else { "DESC" }`), or a value escaped for splicing
+    /// (`quote_ident(name)`, `name.replace('"', "\"\"")`).
     Static,
     /// Built here from a non-constant part (`format!("… {name}")`, `a + &b`, `s.push_str(x)`); the
     /// span points at where.
@@ -115,6 +116,23 @@ impl<'ast> Locals<'ast> {
             .iter_mut()
             .rev()
             .find_map(|s| s.iter_mut().rev().find(|v| v.name == name))
+    }
+
+    /// The binding of the same name that `var` shadows (`let app = app.layer(l);` → the previous
+    /// `app`).
+    pub fn shadowed(&self, var: &LocalVar<'ast>) -> Option<&LocalVar<'ast>> {
+        let mut found = false;
+        for scope in self.visible().iter().rev() {
+            for v in scope.iter().rev() {
+                if found && v.name == var.name {
+                    return Some(v);
+                }
+                if std::ptr::eq(v, var) {
+                    found = true;
+                }
+            }
+        }
+        None
     }
 
     pub fn is_local(&self, name: &str) -> bool {

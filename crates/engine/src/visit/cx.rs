@@ -33,6 +33,8 @@ pub struct Cx<'a, 'ast> {
     pub(super) locals: Locals<'ast>,
     /// struct canonical path → its named fields with their (peeled) types
     pub(super) fields: FxHashMap<String, Vec<(String, Option<QualifiedName>)>>,
+    /// `const`/`static` canonical path → its initializer, for the items of this file
+    pub(super) consts: FxHashMap<String, &'ast Expr>,
     pub(super) item_path: Vec<String>,
     pub(super) item_key: Arc<str>,
     pub(super) out: FileOutput,
@@ -69,6 +71,7 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             frames,
             locals: Locals::default(),
             fields: FxHashMap::default(),
+            consts: FxHashMap::default(),
             item_path: Vec::new(),
             item_key: Arc::from(""),
             out: FileOutput::default(),
@@ -259,6 +262,12 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         self.frames.in_test() || self.info.is_test
     }
 
+    /// Code for debug builds only: under `#[cfg(debug_assertions)]` or in the debug branch of
+    /// `if cfg!(debug_assertions)`.
+    pub fn in_debug_only(&self) -> bool {
+        self.frames.in_debug_only()
+    }
+
     pub fn in_static_init(&self) -> bool {
         self.frames.in_static_init()
     }
@@ -348,6 +357,12 @@ impl<'a, 'ast> Cx<'a, 'ast> {
 
     pub fn local(&self, name: &str) -> Option<&LocalVar<'ast>> {
         self.locals.get(name)
+    }
+
+    /// The binding of the same name that `var` shadows (`let app = app.layer(l);`): to follow a
+    /// value through rebindings.
+    pub fn shadowed(&self, var: &LocalVar<'ast>) -> Option<&LocalVar<'ast>> {
+        self.locals.shadowed(var)
     }
 
     /// The local variable an expression names (`x`, `&x`, `x.as_str()`), if any.
@@ -552,6 +567,15 @@ impl<'a, 'ast> Cx<'a, 'ast> {
 
     pub(super) fn collect_fields(&mut self, items: &'ast [Item]) {
         for item in items {
+            let constant = match item {
+                Item::Const(c) => Some((&c.ident, &*c.expr)),
+                Item::Static(s) => Some((&s.ident, &*s.expr)),
+                _ => None,
+            };
+            if let Some((ident, init)) = constant {
+                let q = self.resolver.item_qname(&ident.to_string());
+                self.consts.insert(q.into_string(), init);
+            }
             if let Item::Struct(s) = item {
                 let q = self.resolver.item_qname(&s.ident.to_string());
                 let fields = s

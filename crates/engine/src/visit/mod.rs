@@ -2,6 +2,7 @@
 //! the function being walked) and calls every rule registered for the node it is on; [`Cx`] is what
 //! a rule sees. This module holds the node views handed to rules.
 
+mod consts;
 mod cx;
 mod origin;
 #[cfg(test)]

@@ -43,9 +43,48 @@ impl Cx<'_, '_> {
                         | "into_boxed_str"
                 ) {
                     self.str_origin(&m.receiver)
+                } else if is_escaping_replace(m) || is_sanitizer(&name) {
+                    // `name.replace('"', "\"\"")`, `value.escape_default()`: escaped for the target
+                    StrOrigin::Static
+                } else if matches!(name.as_str(), "replace" | "replacen") {
+                    // `TEMPLATE.replace("{table}", table)`: the template and what goes in
+                    let mut o = self.str_origin(&m.receiver);
+                    if let Some(to) = m.args.iter().nth(1) {
+                        o = o.combine(self.str_origin(to), m.span());
+                    }
+                    o
+                } else if matches!(name.as_str(), "concat" | "join") {
+                    // `[a, b].concat()`, `parts.join(" AND ")`: the parts and the separator
+                    let mut o = self.parts_origin(&m.receiver, m.span());
+                    if let Some(sep) = m.args.first() {
+                        o = o.combine(self.str_origin(sep), m.span());
+                    }
+                    o
                 } else {
                     StrOrigin::Opaque
                 }
+            }
+            // an empty string or vector to be filled (`String::new()`, `Vec::with_capacity(n)`):
+            // what is pushed into it decides
+            Expr::Call(c)
+                if self.resolve_expr(&c.func).is_some_and(|q| {
+                    q.is_any(&[
+                        "std::string::String::new",
+                        "std::string::String::with_capacity",
+                        "std::vec::Vec::new",
+                        "std::vec::Vec::with_capacity",
+                    ])
+                }) =>
+            {
+                StrOrigin::Static
+            }
+            // `quote_ident(name)`, `shell_escape::escape(arg)`: escaped for the target language
+            Expr::Call(c)
+                if self
+                    .resolve_expr(&c.func)
+                    .is_some_and(|q| is_sanitizer(q.last())) =>
+            {
+                StrOrigin::Static
             }
             Expr::Call(c) if c.args.len() == 1 => match self.resolve_expr(&c.func) {
                 Some(q)
@@ -112,6 +151,10 @@ impl Cx<'_, '_> {
                 let args = parse_macro_args(None, &name, &mac.tokens);
                 self.format_origin(args.exprs(), mac.span())
             }
+            "vec" => {
+                let args = parse_macro_args(None, &name, &mac.tokens);
+                self.elements_origin(args.exprs(), mac.span())
+            }
             _ => StrOrigin::Opaque,
         }
     }
@@ -151,6 +194,64 @@ impl Cx<'_, '_> {
             StrOrigin::Opaque => StrOrigin::Built(at),
             o => o,
         }
+    }
+}
+
+impl Cx<'_, '_> {
+    /// The origin of a sequence of string parts (`[a, b]`, `vec![a, b]`, a local `Vec` that was
+    /// pushed into).
+    fn parts_origin(&self, e: &Expr, at: Span) -> StrOrigin {
+        match e {
+            Expr::Array(a) => self.elements_origin(a.elems.iter(), at),
+            Expr::Reference(r) => self.parts_origin(&r.expr, at),
+            Expr::Paren(p) => self.parts_origin(&p.expr, at),
+            other => self.str_origin(other),
+        }
+    }
+
+    fn elements_origin<'e>(
+        &self,
+        elems: impl IntoIterator<Item = &'e Expr>,
+        at: Span,
+    ) -> StrOrigin {
+        elems
+            .into_iter()
+            .fold(StrOrigin::Static, |o, e| o.combine(self.str_origin(e), at))
+    }
+}
+
+/// Functions whose result is escaped or quoted for the language it is spliced into
+/// (`quote_ident`, `escape_literal`, `sanitize_identifier`, sqlx's internal `ident`): injection
+/// rules treat their output like a constant.
+fn is_sanitizer(name: &str) -> bool {
+    name == "ident"
+        || name.split('_').any(|w| {
+            matches!(
+                w,
+                "escape" | "escaped" | "quote" | "quoted" | "sanitize" | "sanitized"
+            )
+        })
+}
+
+/// `s.replace('\'', "''")`, `s.replace('"', "\"\"")`: doubling the quote character, the standard
+/// escape of SQL literals and identifiers.
+fn is_escaping_replace(m: &syn::ExprMethodCall) -> bool {
+    if m.method != "replace" || m.args.len() != 2 {
+        return false;
+    }
+    let lit = |e: &Expr| match e {
+        Expr::Lit(l) => match &l.lit {
+            syn::Lit::Str(s) => Some(s.value()),
+            syn::Lit::Char(c) => Some(c.value().to_string()),
+            _ => None,
+        },
+        _ => None,
+    };
+    match (lit(&m.args[0]), lit(&m.args[1])) {
+        (Some(from), Some(to)) => {
+            matches!(from.as_str(), "'" | "\"" | "`") && to == format!("{from}{from}")
+        }
+        _ => false,
     }
 }
 

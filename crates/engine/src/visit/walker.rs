@@ -18,7 +18,10 @@ use crate::semantic::conditions::{block_diverges, Condition};
 use crate::semantic::handlers::{self, has_route_attr, is_routing_fn, takes_extractor};
 use crate::semantic::macros::{parse_macro_args, MacroArgs};
 use crate::semantic::names::QualifiedName;
-use crate::semantic::scope::{is_cfg_test, is_test_attr, FnInfo, Frame, HandlerStatus, LoopKind};
+use crate::semantic::scope::{
+    cfg_debug_condition, is_cfg_debug, is_cfg_test, is_test_attr, FnInfo, Frame, HandlerStatus,
+    LoopKind,
+};
 use crate::semantic::values::StrOrigin;
 use crate::source::SourceText;
 
@@ -263,6 +266,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         };
         let info = FnInfo {
             sig,
+            body: block,
             attrs,
             name: name.clone(),
             path,
@@ -444,7 +448,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         }
     }
 
-    /// `s.push_str(x)`, `s += x`, `write!(s, …)`: `s` now holds what `x` holds.
+    /// `s.push_str(x)`, `s += x`, `write!(s, …)`, `parts.push(x)`: `s` now holds what `x` holds.
     fn note_string_growth(&mut self, target: &Expr, added: StrOrigin, at: Span) {
         let target = match target {
             Expr::Reference(r) => &*r.expr,
@@ -545,31 +549,19 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         self.visit_expr(e);
         self.cx.frames.pop();
     }
-}
 
-/// The name an item declares in its module's namespace, if any.
-fn item_name(item: &Item) -> Option<String> {
-    let ident = match item {
-        Item::Fn(f) => &f.sig.ident,
-        Item::Struct(s) => &s.ident,
-        Item::Enum(e) => &e.ident,
-        Item::Union(u) => &u.ident,
-        Item::Trait(t) => &t.ident,
-        Item::TraitAlias(t) => &t.ident,
-        Item::Type(t) => &t.ident,
-        Item::Const(c) => &c.ident,
-        Item::Static(s) => &s.ident,
-        Item::Mod(m) => &m.ident,
-        Item::Macro(m) => m.ident.as_ref()?,
-        _ => return None,
-    };
-    Some(ident.to_string())
-}
+    /// Walk with a [`Frame::DebugOnly`] pushed when `debug`.
+    fn in_debug_if(&mut self, debug: bool, walk: impl FnOnce(&mut Self)) {
+        if debug {
+            self.cx.frames.push(Frame::DebugOnly);
+        }
+        walk(self);
+        if debug {
+            self.cx.frames.pop();
+        }
+    }
 
-impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
-    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
-
-    fn visit_item(&mut self, item: &'ast Item) {
+    fn walk_item(&mut self, item: &'ast Item) {
         dispatch!(self, H_ITEM, |r, cx| r.check_item(cx, item));
         match item {
             Item::Fn(f) => self.walk_fn(&f.attrs, Some(&f.vis), &f.sig, &f.block, None),
@@ -600,13 +592,22 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 self.visit_type(&imp.self_ty);
                 for ii in &imp.items {
                     match ii {
-                        syn::ImplItem::Fn(f) => self.walk_fn(
-                            &f.attrs,
-                            Some(&f.vis),
-                            &f.sig,
-                            &f.block,
-                            Some((self_ty.clone(), trait_.clone())),
-                        ),
+                        syn::ImplItem::Fn(f) => {
+                            let debug = f.attrs.iter().any(is_cfg_debug);
+                            if debug {
+                                self.cx.frames.push(Frame::DebugOnly);
+                            }
+                            self.walk_fn(
+                                &f.attrs,
+                                Some(&f.vis),
+                                &f.sig,
+                                &f.block,
+                                Some((self_ty.clone(), trait_.clone())),
+                            );
+                            if debug {
+                                self.cx.frames.pop();
+                            }
+                        }
                         syn::ImplItem::Const(c) => {
                             self.cx.frames.push(Frame::StaticInit);
                             self.visit_type(&c.ty);
@@ -737,6 +738,45 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
         }
     }
 
+    fn walk_stmt(&mut self, s: &'ast syn::Stmt) {
+        match s {
+            syn::Stmt::Local(l) => {
+                if let Some(init) = &l.init {
+                    self.visit_expr(&init.expr);
+                    if let Some((_, diverge)) = &init.diverge {
+                        self.visit_expr(diverge);
+                    }
+                }
+                self.visit_pat(&l.pat);
+                dispatch!(self, H_LOCAL, |r, cx| r.check_local(cx, l));
+                let (pat, ty) = match &l.pat {
+                    Pat::Type(t) => (&*t.pat, Some(&*t.ty)),
+                    p => (p, None),
+                };
+                self.cx
+                    .bind_pattern(pat, ty, l.init.as_ref().map(|i| &*i.expr), false);
+            }
+            syn::Stmt::Macro(m) => self.visit_macro_call(&m.mac),
+            syn::Stmt::Item(i) => self.visit_item(i),
+            syn::Stmt::Expr(e, _) => self.visit_expr(e),
+        }
+    }
+}
+
+impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+
+    fn visit_item(&mut self, item: &'ast Item) {
+        let debug = item_attrs(item).iter().any(is_cfg_debug);
+        if debug {
+            self.cx.frames.push(Frame::DebugOnly);
+        }
+        self.walk_item(item);
+        if debug {
+            self.cx.frames.pop();
+        }
+    }
+
     fn visit_block(&mut self, b: &'ast syn::Block) {
         let items = b.stmts.iter().filter_map(|s| match s {
             syn::Stmt::Item(i) => Some(i),
@@ -767,26 +807,13 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
     }
 
     fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
-        match s {
-            syn::Stmt::Local(l) => {
-                if let Some(init) = &l.init {
-                    self.visit_expr(&init.expr);
-                    if let Some((_, diverge)) = &init.diverge {
-                        self.visit_expr(diverge);
-                    }
-                }
-                self.visit_pat(&l.pat);
-                dispatch!(self, H_LOCAL, |r, cx| r.check_local(cx, l));
-                let (pat, ty) = match &l.pat {
-                    Pat::Type(t) => (&*t.pat, Some(&*t.ty)),
-                    p => (p, None),
-                };
-                self.cx
-                    .bind_pattern(pat, ty, l.init.as_ref().map(|i| &*i.expr), false);
-            }
-            syn::Stmt::Macro(m) => self.visit_macro_call(&m.mac),
-            syn::Stmt::Item(i) => self.visit_item(i),
-            syn::Stmt::Expr(e, _) => self.visit_expr(e),
+        let debug = stmt_attrs(s).iter().any(is_cfg_debug);
+        if debug {
+            self.cx.frames.push(Frame::DebugOnly);
+        }
+        self.walk_stmt(s);
+        if debug {
+            self.cx.frames.pop();
         }
     }
 
@@ -821,7 +848,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 self.note_registration_method(m, &method);
                 if matches!(
                     method.as_str(),
-                    "push_str" | "insert_str" | "extend" | "write_str"
+                    "push_str" | "insert_str" | "extend" | "write_str" | "push"
                 ) {
                     if let Some(arg) = m.args.iter().last() {
                         let origin = self.cx.str_origin(arg);
@@ -904,13 +931,15 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
             }
             Expr::Loop(l) => self.visit_loop_body(&l.body),
             Expr::If(i) => {
+                // `if cfg!(debug_assertions) { dev } else { release }`
+                let debug = cfg_debug_condition(&i.cond);
                 self.cx.locals.push_scope();
                 self.visit_expr(&i.cond);
                 self.cx.conditions.push(Condition {
                     expr: &i.cond,
                     holds: true,
                 });
-                self.visit_block(&i.then_branch);
+                self.in_debug_if(debug == Some(true), |w| w.visit_block(&i.then_branch));
                 self.cx.conditions.pop();
                 self.cx.locals.pop_scope();
                 if let Some((_, e)) = &i.else_branch {
@@ -918,7 +947,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                         expr: &i.cond,
                         holds: false,
                     });
-                    self.visit_expr(e);
+                    self.in_debug_if(debug == Some(false), |w| w.visit_expr(e));
                     self.cx.conditions.pop();
                 }
             }
@@ -1007,4 +1036,59 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
         // macros in type or pattern position
         self.visit_macro_call(mac);
     }
+}
+
+/// The attributes of an item, for `#[cfg(..)]` checks.
+fn item_attrs(item: &Item) -> &[syn::Attribute] {
+    match item {
+        Item::Fn(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Const(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        Item::Macro(i) => &i.attrs,
+        Item::Use(i) => &i.attrs,
+        Item::Type(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// The attributes of a statement (`#[cfg(debug_assertions)] let cors = …;`).
+fn stmt_attrs(s: &syn::Stmt) -> &[syn::Attribute] {
+    match s {
+        syn::Stmt::Local(l) => &l.attrs,
+        syn::Stmt::Macro(m) => &m.attrs,
+        syn::Stmt::Item(i) => item_attrs(i),
+        syn::Stmt::Expr(e, _) => match e {
+            Expr::Assign(a) => &a.attrs,
+            Expr::Block(b) => &b.attrs,
+            Expr::Call(c) => &c.attrs,
+            Expr::MethodCall(m) => &m.attrs,
+            Expr::If(i) => &i.attrs,
+            Expr::Macro(m) => &m.attrs,
+            _ => &[],
+        },
+    }
+}
+
+/// The name an item declares in its module's namespace, if any.
+fn item_name(item: &Item) -> Option<String> {
+    let ident = match item {
+        Item::Fn(f) => &f.sig.ident,
+        Item::Struct(s) => &s.ident,
+        Item::Enum(e) => &e.ident,
+        Item::Union(u) => &u.ident,
+        Item::Trait(t) => &t.ident,
+        Item::TraitAlias(t) => &t.ident,
+        Item::Type(t) => &t.ident,
+        Item::Const(c) => &c.ident,
+        Item::Static(s) => &s.ident,
+        Item::Mod(m) => &m.ident,
+        Item::Macro(m) => m.ident.as_ref()?,
+        _ => return None,
+    };
+    Some(ident.to_string())
 }
