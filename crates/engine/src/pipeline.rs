@@ -748,7 +748,6 @@ fn check_file_inner(
     let dispatch = Dispatch::new(rules, &enabled);
     let rule_metas: Vec<&'static RuleMeta> = metas[n_engine..].to_vec();
     let arena = typed_arena::Arena::new();
-    let escape: Vec<String> = Vec::new();
     let out: FileOutput = {
         let walker = Walker::new(
             file,
@@ -758,7 +757,7 @@ fn check_file_inner(
             &rule_metas,
             &dispatch,
             &arena,
-            &escape,
+            &config.escape_hatches,
         );
         walker.walk_file(&ast)
     };

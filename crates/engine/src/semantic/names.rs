@@ -83,6 +83,19 @@ impl QualifiedName {
     pub fn into_string(self) -> String {
         self.0
     }
+
+    /// Does this canonical path match a path a user wrote in the configuration? Exactly, or with
+    /// a leading `crate::` standing for `local_crate` (the crate of the file being checked).
+    pub fn matches_user_path(&self, user: &str, local_crate: &str) -> bool {
+        match user.strip_prefix("crate::") {
+            Some(rest) => self
+                .0
+                .strip_prefix(local_crate)
+                .and_then(|r| r.strip_prefix("::"))
+                .is_some_and(|r| r == rest),
+            None => self.0 == user,
+        }
+    }
 }
 
 impl fmt::Display for QualifiedName {
@@ -710,6 +723,17 @@ mod tests {
         assert_eq!(q.parent().unwrap().as_str(), "std::fs");
         assert!(QualifiedName::new("std::fs::File::open").is_associated());
         assert!(!q.is_associated());
+    }
+
+    #[test]
+    fn user_paths() {
+        let q = QualifiedName::new("app::db::run_blocking");
+        assert!(q.matches_user_path("app::db::run_blocking", "app"));
+        assert!(q.matches_user_path("crate::db::run_blocking", "app"));
+        assert!(!q.matches_user_path("crate::db::run_blocking", "other"));
+        assert!(!q.matches_user_path("crate::db", "app"));
+        assert!(!QualifiedName::new("apple::db::run_blocking")
+            .matches_user_path("crate::db::run_blocking", "app"));
     }
 
     #[test]

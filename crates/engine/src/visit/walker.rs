@@ -69,6 +69,8 @@ pub struct Walker<'a, 'ast, 'r> {
     pub cx: Cx<'a, 'ast>,
     d: &'a Dispatch<'r>,
     arena: &'ast typed_arena::Arena<MacroArgs>,
+    /// Escape-hatch functions from the configuration (`[async] escape-hatches`), beyond
+    /// [`ESCAPE_HATCH_FNS`].
     escape_hatches: &'a [String],
 }
 
@@ -130,7 +132,10 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
     fn is_escape_call(&self, q: &QualifiedName) -> bool {
         ESCAPE_HATCH_FNS.contains(&q.as_str())
             || matches!(q.last(), "spawn_blocking" | "block_in_place" | "unblock")
-            || self.escape_hatches.iter().any(|e| e == q.as_str())
+            || self
+                .escape_hatches
+                .iter()
+                .any(|e| q.matches_user_path(e, self.cx.resolver.crate_name()))
     }
 
     fn walk_fn(
@@ -571,6 +576,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                     }
                 }
                 let escape = ESCAPE_HATCH_METHODS.contains(&method.as_str())
+                    || self.cx.config.escape_hatch_methods.contains(&method)
                     || (method == "spawn"
                         && self
                             .cx
