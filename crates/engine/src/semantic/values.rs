@@ -233,6 +233,8 @@ pub const TRANSPARENT_WRAPPERS: &[&str] = &[
     "axum::Extension",
     "axum::extract::Extension",
     "std::cell::RefCell",
+    "rocket::State",
+    "poem::web::Data",
 ];
 
 /// Functions returning a tuple of known types, so that `let (tx, rx) = mpsc::channel();` types
