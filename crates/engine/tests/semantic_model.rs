@@ -37,6 +37,14 @@ impl Rule for Probe {
     }
 
     fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
+        if call
+            .path
+            .as_ref()
+            .is_some_and(|p| p.last() == "on_executor")
+        {
+            let d = cx.diag(call.span(), "on the executor");
+            cx.report_on_executor(d);
+        }
         if call.path.as_ref().is_some_and(|p| p.last() == "probe") {
             let depth = cx.scratch::<Depth>().0;
             let msg = format!(
@@ -149,4 +157,65 @@ pub fn f() {
             "9: type=",
         ]
     );
+}
+
+#[test]
+fn closures_given_to_offloading_functions() {
+    let found = run(&[
+        ("Cargo.toml", MANIFEST),
+        (
+            "src/lib.rs",
+            "pub mod blocking;\npub mod svc;\npub use blocking::run_blocking as offload;\n",
+        ),
+        (
+            "src/blocking.rs",
+            r#"pub fn on_executor() {}
+
+/// Hands its closure to `spawn_blocking`.
+pub async fn run_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.unwrap()
+}
+
+/// Through another function that offloads.
+pub async fn wrapped<T: Send + 'static>(label: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let _ = label;
+    run_blocking(f).await
+}
+
+/// Calls its closure inside `spawn_blocking`.
+pub async fn calls_inside<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(move || f()).await.unwrap()
+}
+
+/// Runs it right here.
+pub fn inline<T>(f: impl FnOnce() -> T) -> T {
+    f()
+}
+
+pub struct Pool;
+
+impl Pool {
+    pub fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) {
+        std::thread::spawn(f);
+    }
+}
+"#,
+        ),
+        (
+            "src/svc.rs",
+            r#"use crate::blocking::{calls_inside, inline, on_executor, run_blocking, wrapped, Pool};
+
+pub async fn handler(pool: Pool) {
+    run_blocking(|| on_executor()).await;
+    wrapped("x", || on_executor()).await;
+    calls_inside(|| on_executor()).await;
+    crate::offload(|| on_executor()).await;
+    pool.run(move || on_executor());
+    inline(|| on_executor());
+    on_executor();
+}
+"#,
+        ),
+    ]);
+    assert_eq!(found, vec!["9: on the executor", "10: on the executor"]);
 }

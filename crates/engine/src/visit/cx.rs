@@ -446,6 +446,27 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             .expect("the slot holds a T")
     }
 
+    /// The call whose closure argument the walk is in (callee path, argument index), within the
+    /// current function or `async` block. Such code runs on the executor unless that callee hands
+    /// the closure to an escape hatch: see [`Cx::report_on_executor`].
+    pub fn enclosing_closure_call(&self) -> Option<(&str, usize)> {
+        self.frames.enclosing_closure_call()
+    }
+
+    /// Report a finding that holds only if the code runs on the async executor: at once, or, inside
+    /// a closure given to a function of the project (`run_blocking(move || …)`), on condition that
+    /// the function does not hand it to an escape hatch such as `spawn_blocking` (settled after the
+    /// walk, from every file).
+    pub fn report_on_executor(&mut self, mut d: Diagnostic) {
+        if let Some((callee, arg)) = self.frames.enclosing_closure_call() {
+            d.requires = Some(Requirement::NotOffloaded {
+                callee: callee.to_string(),
+                arg,
+            });
+        }
+        self.out.diags.push(d);
+    }
+
     /// Record a fact for the current rule's `check_project`.
     pub fn fact<T: std::any::Any + Send + Sync>(&mut self, fact: T) {
         self.out.facts.push((self.current, Box::new(fact)));

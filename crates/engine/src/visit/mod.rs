@@ -172,6 +172,10 @@ pub struct FileOutput {
     pub handlers: Vec<String>,
     /// `pub use` re-exports: (alias path, target path); globs as `module::*`.
     pub reexports: Vec<(String, String)>,
+    /// Functions that hand their parameter number `.1` to an escape hatch (`spawn_blocking(f)`).
+    pub offloaders: Vec<(String, usize)>,
+    /// Function `.0` passes its parameter `.1` on to function `.2` as argument `.3`.
+    pub offload_edges: Vec<(String, usize, String, usize)>,
 }
 
 /// One dispatch list per hook, built per file from the rules enabled there.
