@@ -36,7 +36,7 @@ impl BlockingCallInAsync {
             )
             .with_label(b.kind.label())
             .with_help(b.help());
-        cx.report(d);
+        cx.report_on_executor(d);
     }
 }
 

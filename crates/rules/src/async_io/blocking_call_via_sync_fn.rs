@@ -32,16 +32,23 @@ pub struct BlockingCallViaSyncFn {
 impl BlockingCallViaSyncFn {
     /// In a sync fn: a blocking call is its sink, a project call an edge. In async code: a project
     /// call is a call site to check once the graph is known.
-    fn note(cx: &mut Cx<'_, '_>, blocking: Option<Blocking<'_>>, callee: Option<String>, at: Loc) {
+    fn note<'e>(
+        cx: &mut Cx<'_, '_>,
+        blocking: impl FnOnce(&Cx<'_, '_>) -> Option<Blocking<'e>>,
+        callee: impl FnOnce(&Cx<'_, '_>) -> Option<String>,
+        at: impl FnOnce(&Cx<'_, '_>) -> Loc,
+    ) {
         if Tracker::in_sync_body(cx) {
-            if let Some(b) = blocking {
-                Tracker::note_sink(cx, &b.what, &b.kind_text(), at);
-            } else if let Some(c) = callee {
+            if let Some(b) = blocking(cx) {
+                let loc = at(cx);
+                Tracker::note_sink(cx, &b.what, &b.kind_text(), loc);
+            } else if let Some(c) = callee(cx) {
                 Tracker::note_call(cx, c);
             }
-        } else if let Some(c) = callee {
-            if on_executor(cx) {
-                note_async_call(cx, c, at);
+        } else if on_executor(cx) {
+            if let Some(c) = callee(cx) {
+                let loc = at(cx);
+                note_async_call(cx, c, loc);
             }
         }
     }
@@ -73,30 +80,33 @@ impl Rule for BlockingCallViaSyncFn {
         if call.awaited || cx.in_test() {
             return;
         }
-        let blocking = blocking_call(cx, call, &self.extra);
-        let callee = project_callee_of_call(cx, call);
-        if blocking.is_some() || callee.is_some() {
-            let at = cx.loc(call.span());
-            Self::note(cx, blocking, callee, at);
-        }
+        Self::note(
+            cx,
+            |cx| blocking_call(cx, call, &self.extra),
+            |cx| project_callee_of_call(cx, call),
+            |cx| cx.loc(call.span()),
+        );
     }
 
     fn check_method_call(&self, cx: &mut Cx<'_, '_>, call: &MethodCall<'_>) {
         if call.awaited || cx.in_test() {
             return;
         }
-        let blocking = blocking_method_call(cx, call, &self.extra);
-        let callee = project_callee_of_method(cx, call);
-        if blocking.is_some() || callee.is_some() {
-            let at = cx.loc(call.method_span());
-            Self::note(cx, blocking, callee, at);
-        }
+        Self::note(
+            cx,
+            |cx| blocking_method_call(cx, call, &self.extra),
+            |cx| project_callee_of_method(cx, call),
+            |cx| cx.loc(call.method_span()),
+        );
     }
 
     fn check_project(&self, cx: &mut ProjectCx<'_>) {
         let reach = Reach::compute(cx);
         let mut found = Vec::new();
         for (call, _) in cx.facts::<AsyncCallFact>() {
+            if call.offloaded(cx) {
+                continue;
+            }
             let callee = cx.through_reexports(&call.callee);
             let Some((hops, sink)) = reach.chain(&callee) else {
                 continue;

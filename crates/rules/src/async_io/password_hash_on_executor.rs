@@ -92,7 +92,7 @@ impl PasswordHashOnExecutor {
                     )
                     .with_label("tens of milliseconds of CPU on a runtime worker")
                     .with_help(HELP);
-                cx.report(d);
+                cx.report_on_executor(d);
             }
             None => {
                 if let Some(c) = callee {
@@ -125,6 +125,9 @@ impl Rule for PasswordHashOnExecutor {
             return;
         }
         let hashing = hashing_call(call);
+        if hashing.is_none() && !Tracker::in_sync_body(cx) && !on_executor(cx) {
+            return;
+        }
         let callee = project_callee_of_call(cx, call);
         if hashing.is_some() || callee.is_some() {
             let at = cx.loc(call.span());
@@ -137,6 +140,9 @@ impl Rule for PasswordHashOnExecutor {
             return;
         }
         let hashing = hashing_method(cx, call);
+        if hashing.is_none() && !Tracker::in_sync_body(cx) && !on_executor(cx) {
+            return;
+        }
         let callee = project_callee_of_method(cx, call);
         if hashing.is_some() || callee.is_some() {
             let at = cx.loc(call.method_span());
@@ -148,6 +154,9 @@ impl Rule for PasswordHashOnExecutor {
         let reach = Reach::compute(cx);
         let mut found = Vec::new();
         for (call, _) in cx.facts::<AsyncCallFact>() {
+            if call.offloaded(cx) {
+                continue;
+            }
             let callee = cx.through_reexports(&call.callee);
             let Some((hops, sink)) = reach.chain(&callee) else {
                 continue;

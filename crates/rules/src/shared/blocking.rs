@@ -456,6 +456,21 @@ pub const BLOCKING_METHODS: &[BlockingMethods] = &[
     },
 ];
 
+/// Is `method` the name of a blocking method of some type of the table? A cheap test before
+/// working out the receiver's type.
+pub fn is_blocking_method_name(method: &str) -> bool {
+    static NAMES: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            BLOCKING_METHODS
+                .iter()
+                .flat_map(|b| b.methods.iter().copied())
+                .collect()
+        })
+        .contains(method)
+}
+
 /// The blocking methods of a receiver type.
 pub fn blocking_method(ty: &str, method: &str) -> Option<&'static BlockingMethods> {
     BLOCKING_METHODS

@@ -10,9 +10,9 @@ use stratalint_engine::syn::{Expr, UnOp};
 use stratalint_engine::{Call, Cx, MethodCall};
 
 use super::blocking::{
-    blocking_fn, blocking_method, is_diesel_sync_connection, is_r2d2_pool, method_returns,
-    returns_type, Kind, ASYNC_POOL_CRATES, BLOCKING_NAMED_METHODS, DIESEL_ASYNC_RUN_QUERY,
-    DIESEL_QUERY_METHODS, DIESEL_SYNC_RUN_QUERY,
+    blocking_fn, blocking_method, is_blocking_method_name, is_diesel_sync_connection, is_r2d2_pool,
+    method_returns, returns_type, Kind, ASYNC_POOL_CRATES, BLOCKING_NAMED_METHODS,
+    DIESEL_ASYNC_RUN_QUERY, DIESEL_QUERY_METHODS, DIESEL_SYNC_RUN_QUERY,
 };
 
 /// A user's addition to the blocking table, as clippy's `disallowed-methods`:
@@ -258,6 +258,10 @@ pub fn blocking_method_call<'a>(
             }
         }
     }
+    let pool_get = matches!(method, "get" | "get_timeout");
+    if extra.is_empty() && !pool_get && !is_blocking_method_name(method) {
+        return None;
+    }
     let ty = value_type(cx, call.receiver())?;
     let what = format!("{ty}::{method}");
     if let Some(e) = extra_for(cx, &what, extra) {
@@ -267,7 +271,7 @@ pub fn blocking_method_call<'a>(
         return Some(table(what, b.kind, b.instead));
     }
     // r2d2: `pool.get()` waits for a free connection (up to the pool's timeout)
-    if matches!(method, "get" | "get_timeout")
+    if pool_get
         && call.arg_count() == usize::from(method == "get_timeout")
         && is_r2d2_like_pool(cx, &ty)
     {

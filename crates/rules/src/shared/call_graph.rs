@@ -37,6 +37,18 @@ pub struct AsyncCallFact {
     pub loc: Loc,
     /// The async function (or `async` block's function) making the call.
     pub caller: Box<str>,
+    /// The call is in a closure given to this function as this argument
+    /// ([`Cx::enclosing_closure_call`]): it runs off the executor if the function offloads it.
+    pub in_closure_of: Option<(Box<str>, usize)>,
+}
+
+impl AsyncCallFact {
+    /// The call runs off the executor after all: its closure is handed to an escape hatch.
+    pub fn offloaded(&self, cx: &ProjectCx<'_>) -> bool {
+        self.in_closure_of
+            .as_ref()
+            .is_some_and(|(callee, arg)| cx.offloads(callee, *arg))
+    }
 }
 
 /// Per-file working state (kept in the rule's [`Cx::scratch`]): one frame per function being
@@ -106,16 +118,46 @@ fn in_project(cx: &Cx<'_, '_>, q: &QualifiedName) -> bool {
     first == cx.resolver().crate_name() || cx.project().local_crate(first).is_some()
 }
 
+/// Could `name` be a function of the crate that does I/O? Not a tuple struct or variant
+/// (`UserId(1)`), not a method of the std traits every type implements.
+fn may_be_io_fn(name: &str) -> bool {
+    !name.starts_with(|c: char| c.is_ascii_uppercase())
+        && !matches!(
+            name,
+            "clone"
+                | "to_string"
+                | "to_owned"
+                | "into"
+                | "from"
+                | "eq"
+                | "ne"
+                | "cmp"
+                | "partial_cmp"
+                | "hash"
+                | "fmt"
+                | "default"
+                | "as_ref"
+                | "as_mut"
+                | "deref"
+                | "deref_mut"
+                | "borrow"
+                | "drop"
+        )
+}
+
 /// The project function a path call names (`read_config(p)`, `Self::helper()`,
 /// `crate::util::load()`).
 pub fn project_callee_of_call(cx: &Cx<'_, '_>, call: &Call<'_>) -> Option<String> {
     let q = call.path.as_ref()?;
-    in_project(cx, q).then(|| q.as_str().to_string())
+    (may_be_io_fn(q.last()) && in_project(cx, q)).then(|| q.as_str().to_string())
 }
 
 /// The project method a method call names: on `self` (the current impl's type) or on a value
 /// whose type is a project type.
 pub fn project_callee_of_method(cx: &Cx<'_, '_>, call: &MethodCall<'_>) -> Option<String> {
+    if !may_be_io_fn(&call.method) {
+        return None;
+    }
     let ty = match call.receiver() {
         Expr::Path(p) if p.path.is_ident("self") => cx.current_impl()?.0?.clone(),
         r => cx.expr_type(r)?,
@@ -126,10 +168,14 @@ pub fn project_callee_of_method(cx: &Cx<'_, '_>, call: &MethodCall<'_>) -> Optio
 /// Record a call from async code to a project function, for `check_project`.
 pub fn note_async_call(cx: &mut Cx<'_, '_>, callee: String, loc: Loc) {
     let caller = cx.current_fn().map(|f| f.name.clone()).unwrap_or_default();
+    let in_closure_of = cx
+        .enclosing_closure_call()
+        .map(|(c, arg)| (Box::from(c), arg));
     cx.fact(AsyncCallFact {
         callee: callee.into_boxed_str(),
         loc,
         caller: caller.into_boxed_str(),
+        in_closure_of,
     });
 }
 
