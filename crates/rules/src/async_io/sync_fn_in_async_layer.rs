@@ -106,13 +106,16 @@ fn returns_own_type(sig: &syn::Signature, type_name: Option<&str>) -> bool {
     }
 }
 
-fn is_constructor(sig: &syn::Signature, type_name: Option<&str>) -> bool {
+/// A constructor by its name (`new`, `with_pool`, `from_env`), or an associated function returning
+/// the type. `User::find(conn, id) -> Result<Self>` also returns the type, but it is a query: the
+/// caller checks for an I/O parameter first.
+fn is_constructor(sig: &syn::Signature, type_name: Option<&str>, io_param: bool) -> bool {
     let name = sig.ident.to_string();
     let takes_self = matches!(sig.inputs.first(), Some(FnArg::Receiver(_)));
     matches!(name.as_str(), "new" | "default" | "builder" | "try_new")
         || name.starts_with("with_")
         || name.starts_with("from_")
-        || (!takes_self && returns_own_type(sig, type_name))
+        || (!takes_self && !io_param && returns_own_type(sig, type_name))
 }
 
 impl SyncFnInAsyncLayer {
@@ -133,7 +136,7 @@ impl SyncFnInAsyncLayer {
             });
             return Some(Candidate {
                 subject: format!("handler `{}`", info.name),
-                evidence: None,
+                evidence: Self::io_parameter(cx, f.sig),
                 always: actix.then_some("actix-web only accepts async handlers"),
             });
         }
@@ -143,7 +146,18 @@ impl SyncFnInAsyncLayer {
             Some((ty, None)) => ty.as_ref().map(|t| t.last().to_string()),
             None => None,
         };
-        if !info.is_pub || is_constructor(f.sig, type_name.as_deref()) {
+        // not public API, or sync by name (`resolve_blocking`, `load_sync`): its async callers
+        // are what blocking-call-via-sync-fn checks
+        let name = info.name.as_str();
+        if !info.is_pub
+            || name.ends_with("_blocking")
+            || name.starts_with("blocking_")
+            || name.ends_with("_sync")
+        {
+            return None;
+        }
+        let io_param = Self::io_parameter(cx, f.sig);
+        if is_constructor(f.sig, type_name.as_deref(), io_param.is_some()) {
             return None;
         }
         let qualified = match &type_name {
@@ -162,7 +176,7 @@ impl SyncFnInAsyncLayer {
                 "`{qualified}`, a public function of the {} layer,",
                 role.as_str()
             ),
-            evidence: None,
+            evidence: io_param,
             always: None,
         })
     }
@@ -212,10 +226,7 @@ impl Rule for SyncFnInAsyncLayer {
     }
 
     fn check_fn(&self, cx: &mut Cx<'_, '_>, f: &FnNode<'_>) {
-        let mut c = self.candidate(cx, f);
-        if let Some(c) = &mut c {
-            c.evidence = Self::io_parameter(cx, f.sig);
-        }
+        let c = self.candidate(cx, f);
         cx.scratch::<Watch>().0.push(c);
     }
 
