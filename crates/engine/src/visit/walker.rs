@@ -396,13 +396,20 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         is_callable_param(arg, f.sig).then_some(i)
     }
 
-    /// The canonical path of a method called on `self` or on a value of known type.
+    /// The canonical path of a project method called on `self` or on a value of known type.
     fn method_callee(&self, receiver: &Expr, method: &str) -> Option<String> {
         let ty = match receiver {
             Expr::Path(p) if p.path.is_ident("self") => self.cx.resolver.self_type()?.clone(),
-            r => self.cx.expr_type(r)?,
+            r @ (Expr::Path(_) | Expr::Field(_) | Expr::Reference(_)) => self.cx.expr_type(r)?,
+            _ => return None,
         };
-        Some(ty.join(method).into_string())
+        self.in_project(&ty).then(|| ty.join(method).into_string())
+    }
+
+    /// Is this a path into a crate of the checked project?
+    fn in_project(&self, q: &QualifiedName) -> bool {
+        let first = q.first();
+        first == self.cx.resolver.crate_name() || self.cx.project.local_crate(first).is_some()
     }
 
     /// A parameter of the current function passed on: to an escape hatch (the function runs its
@@ -661,7 +668,12 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 };
                 dispatch!(self, H_CALL, |r, cx| r.check_call(cx, &call));
                 self.visit_expr(&c.func);
-                let callee = call.path.as_ref().map(|q| q.as_str());
+                // only the project's own functions can be found to offload their closure
+                let callee = call
+                    .path
+                    .as_ref()
+                    .filter(|q| self.in_project(q))
+                    .map(|q| q.as_str());
                 for (i, arg) in c.args.iter().enumerate() {
                     self.visit_closure_arg(arg, escape, callee.map(|q| (q, i)));
                 }
