@@ -24,6 +24,12 @@ pub struct PasswordHashOnExecutor;
 /// `bcrypt::hash(pw, cost)`, `Argon2::hash_password(&a, ..)`.
 fn hashing_call(call: &Call<'_>) -> Option<String> {
     let p = call.path.as_ref()?;
+    if !matches!(
+        p.first(),
+        "bcrypt" | "scrypt" | "pbkdf2" | "argon2" | "password_auth" | "password_hash"
+    ) {
+        return None;
+    }
     PASSWORD_HASH_FNS
         .contains(&p.as_str())
         .then(|| p.as_str().to_string())

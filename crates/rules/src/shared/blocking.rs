@@ -125,10 +125,18 @@ const RUNTIME: &[BlockingFn] = fns!(NestedRuntime, "`.await` the future instead 
 
 /// Every blocking function, looked up by canonical path.
 pub fn blocking_fn(path: &str) -> Option<&'static BlockingFn> {
-    [FS, SLEEP, NET, DNS, HTTP_CLIENTS, HTTP, DB, RUNTIME]
-        .into_iter()
-        .flatten()
-        .find(|f| f.path == path)
+    static BY_PATH: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, &'static BlockingFn>> =
+        std::sync::OnceLock::new();
+    BY_PATH
+        .get_or_init(|| {
+            [FS, SLEEP, NET, DNS, HTTP_CLIENTS, HTTP, DB, RUNTIME]
+                .into_iter()
+                .flatten()
+                .map(|f| (f.path, f))
+                .collect()
+        })
+        .get(path)
+        .copied()
 }
 
 const DIESEL_CONN_METHODS: &[&str] = &[

@@ -19,8 +19,15 @@ pub struct SyncFnFact {
     pub path: Box<str>,
     /// The first call of interest made directly in its body.
     pub sink: Option<Sink>,
-    /// Project functions it calls, without repeats.
-    pub calls: Vec<Box<str>>,
+    /// Project functions it calls, without repeats, one per line (one allocation per function:
+    /// there are many of these facts).
+    pub calls: String,
+}
+
+impl SyncFnFact {
+    pub fn callees(&self) -> impl Iterator<Item = &str> {
+        self.calls.split('\n').filter(|c| !c.is_empty())
+    }
 }
 
 /// A call of interest (`std::fs::read_to_string`) and where it is made.
@@ -61,13 +68,14 @@ pub struct Tracker {
 impl Tracker {
     /// On entering a function (`check_fn`).
     pub fn enter(cx: &mut Cx<'_, '_>) {
+        // the path is filled in at the exit, for the few functions that have something to say
         let frame = cx
             .current_fn()
             .filter(|f| !f.is_async && !cx.in_test())
-            .map(|f| SyncFnFact {
-                path: f.path.clone().into_boxed_str(),
+            .map(|_| SyncFnFact {
+                path: Box::from(""),
                 sink: None,
-                calls: Vec::new(),
+                calls: String::new(),
             });
         cx.scratch::<Tracker>().frames.push(frame);
     }
@@ -75,8 +83,11 @@ impl Tracker {
     /// On leaving a function (`check_fn_exit`): its fact, if it has anything to say.
     pub fn exit(cx: &mut Cx<'_, '_>) {
         let frame = cx.scratch::<Tracker>().frames.pop().flatten();
-        if let Some(f) = frame.filter(|f| f.sink.is_some() || !f.calls.is_empty()) {
-            cx.fact(f);
+        if let Some(mut f) = frame.filter(|f| f.sink.is_some() || !f.calls.is_empty()) {
+            if let Some(info) = cx.current_fn() {
+                f.path = info.path.as_str().into();
+                cx.fact(f);
+            }
         }
     }
 
@@ -104,9 +115,15 @@ impl Tracker {
 
     /// The current sync function calls the project function `callee`.
     pub fn note_call(cx: &mut Cx<'_, '_>, callee: String) {
+        if cx.current_fn().is_some_and(|f| f.path == callee) {
+            return; // recursion
+        }
         if let Some(Some(f)) = cx.scratch::<Tracker>().frames.last_mut() {
-            if !f.calls.iter().any(|c| **c == *callee) && *f.path != *callee {
-                f.calls.push(callee.into_boxed_str());
+            if !f.callees().any(|c| c == callee) {
+                if !f.calls.is_empty() {
+                    f.calls.push('\n');
+                }
+                f.calls.push_str(&callee);
             }
         }
     }
@@ -158,9 +175,11 @@ pub fn project_callee_of_method(cx: &Cx<'_, '_>, call: &MethodCall<'_>) -> Optio
     if !may_be_io_fn(&call.method) {
         return None;
     }
+    // `self.f()`, `repo.f()`, `self.repo.f()`: receivers whose type the model can know
     let ty = match call.receiver() {
         Expr::Path(p) if p.path.is_ident("self") => cx.current_impl()?.0?.clone(),
-        r => cx.expr_type(r)?,
+        r @ (Expr::Path(_) | Expr::Field(_) | Expr::Reference(_)) => cx.expr_type(r)?,
+        _ => return None,
     };
     in_project(cx, &ty).then(|| format!("{ty}::{}", call.method))
 }
@@ -196,7 +215,7 @@ impl<'a> Reach<'a> {
             .collect();
         let mut callers: FxHashMap<String, Vec<&'a str>> = FxHashMap::default();
         for f in fns.values() {
-            for c in &f.calls {
+            for c in f.callees() {
                 callers
                     .entry(cx.through_reexports(c))
                     .or_default()
