@@ -65,7 +65,10 @@ fn unknown_keys_and_roles_point_at_their_line() {
         configure("[rules.sync-fn-in-async-layer]\nroles = [\"services\", \"servces\"]\n")
             .unwrap_err();
     assert_eq!(line, Some(2), "{message}");
-    assert!(message.contains("unknown layer role `servces`"), "{message}");
+    assert!(
+        message.contains("unknown layer role `servces`"),
+        "{message}"
+    );
 
     let (line, message) = configure("[rules.lock-held-across-await]\nstrict = true\n").unwrap_err();
     assert_eq!(line, Some(2), "{message}");

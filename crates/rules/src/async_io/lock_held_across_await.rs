@@ -5,7 +5,7 @@ use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::semantic::scope::Frame;
 use stratalint_engine::syn::visit::Visit;
 use stratalint_engine::syn::{self, Expr, Pat};
-use stratalint_engine::{Call, Cx, Hooks, Loc, Rule, RuleMeta};
+use stratalint_engine::{Cx, Hooks, Loc, Rule, RuleMeta};
 
 use crate::shared::blocking_calls::value_type;
 
@@ -160,6 +160,26 @@ impl LockHeldAcrossAwait {
         cx.in_async() && !cx.in_test()
     }
 
+    /// `drop(guard)` (or `std::mem::drop(guard)`) ends a guard.
+    fn check_drop(cx: &mut Cx<'_, '_>, c: &syn::ExprCall) {
+        let Expr::Path(f) = &*c.func else { return };
+        if f.path.segments.last().is_none_or(|s| s.ident != "drop")
+            || cx
+                .resolve_expr(&c.func)
+                .is_none_or(|q| !q.is("std::mem::drop"))
+        {
+            return;
+        }
+        if let Some(Expr::Path(p)) = c.args.first() {
+            if let Some(name) = p.path.get_ident().map(|i| i.to_string()) {
+                let held = cx.scratch::<Held>();
+                if let Some(i) = held.guards.iter().rposition(|g| g.name == name) {
+                    held.guards.remove(i);
+                }
+            }
+        }
+    }
+
     /// A guard temporary in a `match`/`if let`/`while let` scrutinee lives through the arms or body.
     fn check_scrutinee<'e>(
         cx: &mut Cx<'_, '_>,
@@ -203,7 +223,7 @@ impl Rule for LockHeldAcrossAwait {
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::BLOCK | Hooks::LOCAL | Hooks::EXPR | Hooks::CALL
+        Hooks::BLOCK | Hooks::LOCAL | Hooks::EXPR
     }
 
     fn check_block(&self, cx: &mut Cx<'_, '_>, _: &syn::Block) {
@@ -247,30 +267,16 @@ impl Rule for LockHeldAcrossAwait {
         cx.scratch::<Held>().guards.push(guard);
     }
 
-    fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
-        // `drop(guard)` ends it
-        if call.path.as_ref().is_none_or(|p| !p.is("std::mem::drop")) || !Self::applies(cx) {
-            return;
-        }
-        if let Some(Expr::Path(p)) = call.arg(0) {
-            if let Some(name) = p.path.get_ident().map(|i| i.to_string()) {
-                let held = cx.scratch::<Held>();
-                if let Some(i) = held.guards.iter().rposition(|g| g.name == name) {
-                    held.guards.remove(i);
-                }
-            }
-        }
-    }
-
     fn check_expr(&self, cx: &mut Cx<'_, '_>, e: &Expr) {
         if !matches!(
             e,
-            Expr::Await(_) | Expr::Match(_) | Expr::If(_) | Expr::While(_)
+            Expr::Await(_) | Expr::Match(_) | Expr::If(_) | Expr::While(_) | Expr::Call(_)
         ) || !Self::applies(cx)
         {
             return;
         }
         match e {
+            Expr::Call(c) => Self::check_drop(cx, c),
             Expr::Await(a) => {
                 let body = body_depth(cx);
                 let at = cx.loc(await_span(a));

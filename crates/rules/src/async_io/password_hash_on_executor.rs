@@ -1,6 +1,8 @@
 //! Password hashing is slow on purpose (tens of milliseconds of CPU, by design): on the executor it
 //! holds a worker for all that time, directly or through a sync helper of the crate.
 
+use std::borrow::Cow;
+
 use stratalint_engine::{Call, Cx, FnNode, Hooks, Loc, MethodCall, ProjectCx, Rule, RuleMeta};
 
 use crate::shared::blocking::{
@@ -68,13 +70,13 @@ fn hashing_method(cx: &Cx<'_, '_>, call: &MethodCall<'_>) -> Option<String> {
 }
 
 impl PasswordHashOnExecutor {
-    fn note(cx: &mut Cx<'_, '_>, hashing: Option<String>, callee: Option<String>, at: Loc) {
+    fn note(cx: &mut Cx<'_, '_>, hashing: Option<String>, callee: Option<Cow<'_, str>>, at: Loc) {
         if Tracker::in_sync_body(cx) {
             match hashing {
                 Some(what) => Tracker::note_sink(cx, &what, KIND, at),
                 None => {
                     if let Some(c) = callee {
-                        Tracker::note_call(cx, c);
+                        Tracker::note_call(cx, &c);
                     }
                 }
             }
@@ -102,7 +104,7 @@ impl PasswordHashOnExecutor {
             }
             None => {
                 if let Some(c) = callee {
-                    note_async_call(cx, c, at);
+                    note_async_call(cx, &c, at);
                 }
             }
         }

@@ -10,6 +10,8 @@
 //! user_service::UserService::create` (also for `self.create()` and `Self::create()` inside the
 //! impl), so callers and callees meet whatever file they are in.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 use stratalint_engine::syn::Expr;
 use stratalint_engine::{Call, Cx, Loc, MethodCall, ProjectCx, QualifiedName};
@@ -114,7 +116,7 @@ impl Tracker {
     }
 
     /// The current sync function calls the project function `callee`.
-    pub fn note_call(cx: &mut Cx<'_, '_>, callee: String) {
+    pub fn note_call(cx: &mut Cx<'_, '_>, callee: &str) {
         if cx.current_fn().is_some_and(|f| f.path == callee) {
             return; // recursion
         }
@@ -123,7 +125,7 @@ impl Tracker {
                 if !f.calls.is_empty() {
                     f.calls.push('\n');
                 }
-                f.calls.push_str(&callee);
+                f.calls.push_str(callee);
             }
         }
     }
@@ -164,14 +166,17 @@ fn may_be_io_fn(name: &str) -> bool {
 
 /// The project function a path call names (`read_config(p)`, `Self::helper()`,
 /// `crate::util::load()`).
-pub fn project_callee_of_call(cx: &Cx<'_, '_>, call: &Call<'_>) -> Option<String> {
+pub fn project_callee_of_call<'c>(cx: &Cx<'_, '_>, call: &'c Call<'_>) -> Option<Cow<'c, str>> {
     let q = call.path.as_ref()?;
-    (may_be_io_fn(q.last()) && in_project(cx, q)).then(|| q.as_str().to_string())
+    (may_be_io_fn(q.last()) && in_project(cx, q)).then(|| Cow::Borrowed(q.as_str()))
 }
 
 /// The project method a method call names: on `self` (the current impl's type) or on a value
 /// whose type is a project type.
-pub fn project_callee_of_method(cx: &Cx<'_, '_>, call: &MethodCall<'_>) -> Option<String> {
+pub fn project_callee_of_method(
+    cx: &Cx<'_, '_>,
+    call: &MethodCall<'_>,
+) -> Option<Cow<'static, str>> {
     if !may_be_io_fn(&call.method) {
         return None;
     }
@@ -181,17 +186,17 @@ pub fn project_callee_of_method(cx: &Cx<'_, '_>, call: &MethodCall<'_>) -> Optio
         r @ (Expr::Path(_) | Expr::Field(_) | Expr::Reference(_)) => cx.expr_type(r)?,
         _ => return None,
     };
-    in_project(cx, &ty).then(|| format!("{ty}::{}", call.method))
+    in_project(cx, &ty).then(|| Cow::Owned(format!("{ty}::{}", call.method)))
 }
 
 /// Record a call from async code to a project function, for `check_project`.
-pub fn note_async_call(cx: &mut Cx<'_, '_>, callee: String, loc: Loc) {
+pub fn note_async_call(cx: &mut Cx<'_, '_>, callee: &str, loc: Loc) {
     let caller = cx.current_fn().map(|f| f.name.clone()).unwrap_or_default();
     let in_closure_of = cx
         .enclosing_closure_call()
         .map(|(c, arg)| (Box::from(c), arg));
     cx.fact(AsyncCallFact {
-        callee: callee.into_boxed_str(),
+        callee: callee.into(),
         loc,
         caller: caller.into_boxed_str(),
         in_closure_of,
