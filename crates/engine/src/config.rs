@@ -125,6 +125,11 @@ pub struct Config {
     pub errors_globs: GlobSet,
     /// Workspace crates that hold error types (`[errors] crates`), `_`-normalised.
     pub errors_crates: Vec<String>,
+    /// `[async] escape-hatches`: functions (canonical paths, `crate::` for the checked crate)
+    /// whose closure argument runs off the async executor, in addition to the built-in ones.
+    pub escape_hatches: Vec<String>,
+    /// `[async] escape-hatch-methods`: method names whose closure argument runs off the executor.
+    pub escape_hatch_methods: Vec<String>,
 }
 
 impl Config {
@@ -153,6 +158,8 @@ impl Config {
             errors_modules: vec![DEFAULT_ERRORS_MODULE.to_string()],
             errors_globs: errors_globset(&[DEFAULT_ERRORS_MODULE]).expect("the default is valid"),
             errors_crates: Vec::new(),
+            escape_hatches: Vec::new(),
+            escape_hatch_methods: Vec::new(),
         }
     }
 
@@ -467,6 +474,8 @@ struct RawConfig {
     overrides: Option<Vec<RawOverride>>,
     suppressions: Option<RawSuppressions>,
     errors: Option<RawErrors>,
+    #[serde(rename = "async")]
+    async_: Option<RawAsync>,
 }
 
 #[derive(Deserialize, Default)]
@@ -520,6 +529,13 @@ struct RawErrors {
     modules: Option<Vec<Spanned<String>>>,
     /// Workspace crates that hold error types.
     crates: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawAsync {
+    escape_hatches: Option<Vec<Spanned<String>>>,
+    escape_hatch_methods: Option<Vec<Spanned<String>>>,
 }
 
 /// A TOML table kept in file order, with spanned keys.
@@ -735,8 +751,53 @@ pub fn from_text(
                 .collect();
         }
     }
+    if let Some(a) = raw.async_ {
+        for p in a.escape_hatches.unwrap_or_default() {
+            if !is_rust_path(p.get_ref()) {
+                return Err(e.at(
+                    p.span(),
+                    format!("`{}` is not a path to a function", p.get_ref()),
+                    Some("write the function's full path: `my_app::db::run_blocking` or `crate::db::run_blocking`".into()),
+                ));
+            }
+            cfg.escape_hatches.push(p.into_inner());
+        }
+        for m in a.escape_hatch_methods.unwrap_or_default() {
+            if !is_identifier(m.get_ref()) {
+                return Err(e.at(
+                    m.span(),
+                    format!("`{}` is not a method name", m.get_ref()),
+                    Some("write the method's name alone: `run_blocking`".into()),
+                ));
+            }
+            cfg.escape_hatch_methods.push(m.into_inner());
+        }
+    }
     cfg.text = Some(text);
     Ok(cfg)
+}
+
+/// `a::b::c`: two or more identifiers joined by `::`.
+pub fn is_rust_path(s: &str) -> bool {
+    let mut n = 0;
+    for seg in s.split("::") {
+        if !is_identifier(seg) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2
+}
+
+/// A Rust identifier (ASCII; raw identifiers allowed).
+pub fn is_identifier(s: &str) -> bool {
+    let s = s.strip_prefix("r#").unwrap_or(s);
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s != "_"
 }
 
 fn resolve_rel(config: &Path, p: &str) -> PathBuf {
@@ -1035,6 +1096,25 @@ mod tests {
         assert!(c.in_errors_module("crates/errors/src/lib.rs", Some("app_errors")));
         let err = load_str("[errors]\nmodules = [\"src/{a\"]\n").unwrap_err();
         assert_eq!(err.line, Some(2), "{err}");
+    }
+
+    #[test]
+    fn async_escape_hatches() {
+        let cfg = load_str(
+            "[async]\nescape-hatches = [\"crate::db::run_blocking\", \"my_pool::Pool::run\"]\nescape-hatch-methods = [\"with_conn\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            cfg.escape_hatches,
+            vec!["crate::db::run_blocking", "my_pool::Pool::run"]
+        );
+        assert_eq!(cfg.escape_hatch_methods, vec!["with_conn"]);
+        let err = load_str("[async]\nescape-hatches = [\"run_blocking\"]\n").unwrap_err();
+        assert_eq!(err.line, Some(2), "{err}");
+        let err = load_str("[async]\nescape-hatch-methods = [\"db.run\"]\n").unwrap_err();
+        assert_eq!(err.line, Some(2), "{err}");
+        let err = load_str("[async]\nescape-hatch = []\n").unwrap_err();
+        assert!(err.message.contains("unknown field"), "{err}");
     }
 
     #[test]

@@ -226,6 +226,10 @@ pub enum Requirement {
     /// The finding holds if the function with this canonical path is a request handler, i.e. it is
     /// registered as a route somewhere in the project.
     FnIsHandler(String),
+    /// The finding holds unless the function `callee` hands its argument number `arg` (a closure
+    /// the finding is in) to an escape hatch such as `spawn_blocking`, i.e. runs it off the
+    /// executor.
+    NotOffloaded { callee: String, arg: usize },
 }
 
 /// FNV-1a, 64 bit: a stable hash for fingerprints (std's `DefaultHasher` is not stable across

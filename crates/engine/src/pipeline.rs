@@ -270,6 +270,8 @@ struct FileResult {
     handlers: Vec<String>,
     reexports: Vec<(String, String)>,
     deps: FileDeps,
+    offloaders: Vec<(String, usize)>,
+    offload_edges: Vec<(String, usize, String, usize)>,
     directives: Vec<Directive>,
     malformed: Vec<Malformed>,
     checked: bool,
@@ -353,6 +355,7 @@ pub fn check(
         let per_file: Vec<&FileDeps> = results.iter().map(|(r, _)| &r.deps).collect();
         crate::deps::assemble(&project, &config.layers, &per_file, &reexports)
     });
+    let offloaders = offloading_params(&results, &reexports);
     let mut project_diags = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
         if !rule.hooks().contains(Hooks::PROJECT) || !selection.base[n_engine + i] {
@@ -371,6 +374,7 @@ pub fn check(
             handlers: &handlers,
             reexports: &reexports,
             deps: dep_graph.as_ref(),
+            offloaders: &offloaders,
             out: Vec::new(),
         };
         rule.check_project(&mut cx);
@@ -425,6 +429,9 @@ pub fn check(
         let (on, _) = enabled_for(&config, &selection, &metas, &file.rel);
         diags.retain(|d| match &d.requires {
             Some(Requirement::FnIsHandler(path)) => handlers.contains(path.as_str()),
+            Some(Requirement::NotOffloaded { callee, arg }) => {
+                !offloaders.contains(&(callee.clone(), *arg))
+            }
             None => true,
         });
         for d in &mut diags {
@@ -596,6 +603,59 @@ fn canonical_handlers(registered: &[&str], reexports: &FxHashMap<&str, &str>) ->
     out
 }
 
+/// Follow `pub use` re-exports from an alias to what it names.
+fn through_reexports(reexports: &FxHashMap<&str, &str>, path: &str) -> String {
+    let mut cur = path.to_string();
+    for _ in 0..8 {
+        match reexports.get(cur.as_str()) {
+            Some(t) if *t != cur => cur = t.to_string(),
+            _ => break,
+        }
+    }
+    cur
+}
+
+/// (function, parameter) pairs whose argument runs off the executor: the function hands it to an
+/// escape hatch, directly or through other functions that do.
+fn offloading_params(
+    results: &[(FileResult, Vec<Option<Severity>>)],
+    reexports: &FxHashMap<&str, &str>,
+) -> FxHashSet<(String, usize)> {
+    let mut set: FxHashSet<(String, usize)> = results
+        .iter()
+        .flat_map(|(r, _)| r.offloaders.iter().cloned())
+        .collect();
+    let edges: Vec<(&str, usize, String, usize)> = results
+        .iter()
+        .flat_map(|(r, _)| r.offload_edges.iter())
+        .map(|(f, k, callee, i)| (f.as_str(), *k, through_reexports(reexports, callee), *i))
+        .collect();
+    loop {
+        let mut changed = false;
+        for (f, k, callee, i) in &edges {
+            if set.contains(&(callee.clone(), *i)) && set.insert((f.to_string(), *k)) {
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // the same functions under their `pub use` names
+    let aliases: Vec<(String, usize)> = reexports
+        .keys()
+        .flat_map(|alias| {
+            let target = through_reexports(reexports, alias);
+            set.iter()
+                .filter(move |(f, _)| *f == target)
+                .map(|(_, k)| (alias.to_string(), *k))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    set.extend(aliases);
+    set
+}
+
 /// What a rule's `check_project` sees.
 pub struct ProjectCx<'a> {
     pub project: &'a Project,
@@ -605,6 +665,7 @@ pub struct ProjectCx<'a> {
     handlers: &'a FxHashSet<String>,
     reexports: &'a FxHashMap<&'a str, &'a str>,
     deps: Option<&'a DepGraph>,
+    offloaders: &'a FxHashSet<(String, usize)>,
     out: Vec<Diagnostic>,
 }
 
@@ -623,14 +684,15 @@ impl<'a> ProjectCx<'a> {
 
     /// Follow `pub use` re-exports from an alias to what it names.
     pub fn through_reexports(&self, path: &str) -> String {
-        let mut cur = path.to_string();
-        for _ in 0..8 {
-            match self.reexports.get(cur.as_str()) {
-                Some(t) if *t != cur => cur = t.to_string(),
-                _ => break,
-            }
-        }
-        cur
+        through_reexports(self.reexports, path)
+    }
+
+    /// Does the function `callee` run its argument number `arg` off the executor (it hands it to
+    /// `spawn_blocking` or another escape hatch, directly or through other functions)? See
+    /// [`crate::visit::Cx::enclosing_closure_call`].
+    pub fn offloads(&self, callee: &str, arg: usize) -> bool {
+        self.offloaders
+            .contains(&(self.through_reexports(callee), arg))
     }
 
     /// Follow `pub use` re-exports, globs included and across files, to where an item is
@@ -863,7 +925,6 @@ fn check_file_inner(
     let dispatch = Dispatch::new(rules, &enabled);
     let rule_metas: Vec<&'static RuleMeta> = metas[n_engine..].to_vec();
     let arena = typed_arena::Arena::new();
-    let escape: Vec<String> = Vec::new();
     let out: FileOutput = {
         let walker = Walker::new(
             file,
@@ -873,7 +934,7 @@ fn check_file_inner(
             &rule_metas,
             &dispatch,
             &arena,
-            &escape,
+            &config.escape_hatches,
         );
         walker.walk_file(&ast)
     };
@@ -888,6 +949,8 @@ fn check_file_inner(
     res.handlers = out.handlers;
     res.reexports = out.reexports;
     res.deps = out.deps;
+    res.offloaders = out.offloaders;
+    res.offload_edges = out.offload_edges;
     res
 }
 

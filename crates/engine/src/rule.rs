@@ -51,7 +51,10 @@ impl RuleMeta {
             let (k, v) = l.split_once(':')?;
             // YAML-style values may be quoted: `security-severity: "8.8"`
             let v = v.trim();
-            let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+            let v = v
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v);
             (k.trim() == key).then_some(v)
         })
     }

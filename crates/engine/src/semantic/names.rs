@@ -33,12 +33,20 @@ impl QualifiedName {
         self.0.split("::")
     }
 
+    // Segments never hold a `:`, so a one-byte search finds the separators (faster than a
+    // substring search for `::`; these two are called for nearly every path).
     pub fn first(&self) -> &str {
-        self.0.split("::").next().unwrap_or("")
+        match self.0.find(':') {
+            Some(i) => &self.0[..i],
+            None => &self.0,
+        }
     }
 
     pub fn last(&self) -> &str {
-        self.0.rsplit("::").next().unwrap_or("")
+        match self.0.rfind(':') {
+            Some(i) => &self.0[i + 1..],
+            None => &self.0,
+        }
     }
 
     /// The path without its last segment (`std::fs::File::open` → `std::fs::File`).
@@ -82,6 +90,19 @@ impl QualifiedName {
 
     pub fn into_string(self) -> String {
         self.0
+    }
+
+    /// Does this canonical path match a path a user wrote in the configuration? Exactly, or with
+    /// a leading `crate::` standing for `local_crate` (the crate of the file being checked).
+    pub fn matches_user_path(&self, user: &str, local_crate: &str) -> bool {
+        match user.strip_prefix("crate::") {
+            Some(rest) => self
+                .0
+                .strip_prefix(local_crate)
+                .and_then(|r| r.strip_prefix("::"))
+                .is_some_and(|r| r == rest),
+            None => self.0 == user,
+        }
     }
 }
 
@@ -707,9 +728,23 @@ mod tests {
         assert!(q.starts_with("std::fs::read"));
         assert!(!q.starts_with("std::f"));
         assert_eq!(q.last(), "read");
+        assert_eq!(q.first(), "std");
+        assert_eq!(QualifiedName::new("main").first(), "main");
+        assert_eq!(QualifiedName::new("main").last(), "main");
         assert_eq!(q.parent().unwrap().as_str(), "std::fs");
         assert!(QualifiedName::new("std::fs::File::open").is_associated());
         assert!(!q.is_associated());
+    }
+
+    #[test]
+    fn user_paths() {
+        let q = QualifiedName::new("app::db::run_blocking");
+        assert!(q.matches_user_path("app::db::run_blocking", "app"));
+        assert!(q.matches_user_path("crate::db::run_blocking", "app"));
+        assert!(!q.matches_user_path("crate::db::run_blocking", "other"));
+        assert!(!q.matches_user_path("crate::db", "app"));
+        assert!(!QualifiedName::new("apple::db::run_blocking")
+            .matches_user_path("crate::db::run_blocking", "app"));
     }
 
     #[test]

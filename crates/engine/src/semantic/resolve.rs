@@ -25,6 +25,8 @@ struct Scope {
     module: Option<Vec<String>>,
     bindings: FxHashMap<String, QualifiedName>,
     globs: Vec<QualifiedName>,
+    /// `use path::Trait as _;`: in scope for its methods, bound to no name.
+    anonymous: Vec<QualifiedName>,
 }
 
 enum GlobHit {
@@ -182,6 +184,10 @@ impl Resolver {
                             }
                         }
                         (false, Some(name)) => self.bind(name, leaf.target),
+                        (false, None) if pass == 1 => {
+                            let scope = self.scopes.last_mut().expect("a scope is open");
+                            scope.anonymous.push(leaf.target);
+                        }
                         _ => {}
                     }
                 }
@@ -485,6 +491,40 @@ impl Resolver {
         true
     }
 
+    /// Is the item at canonical `path` imported in the scopes open here: by name (renamed or
+    /// not), as `_`, or through a glob of its module? A trait's methods can be called only where the
+    /// trait is in scope, so this tells which `RunQueryDsl` a `.load(conn)` means.
+    pub fn is_imported(&self, path: &str) -> bool {
+        let (module, last) = path.rsplit_once("::").unwrap_or(("", path));
+        self.import_scopes().any(|scope| {
+            scope.bindings.values().any(|t| t.is(path))
+                || scope.anonymous.iter().any(|t| t.is(path))
+                || scope.globs.iter().any(|g| {
+                    g.is(module) && glob_exports(module).is_none_or(|names| names.contains(&last))
+                })
+        })
+    }
+
+    /// Does any import in the scopes open here (by name, as `_`, or a glob) come from `prefix`
+    /// (a crate or module: `r2d2`, `diesel::r2d2`)?
+    pub fn imports_from(&self, prefix: &str) -> bool {
+        self.import_scopes().any(|scope| {
+            scope.bindings.values().any(|t| t.starts_with(prefix))
+                || scope.anonymous.iter().any(|t| t.starts_with(prefix))
+                || scope.globs.iter().any(|g| g.starts_with(prefix))
+        })
+    }
+
+    /// The scopes whose imports are visible here: blocks, innermost first, up to the module.
+    fn import_scopes(&self) -> impl Iterator<Item = &Scope> {
+        let module = self
+            .scopes
+            .iter()
+            .rposition(|s| s.module.is_some())
+            .unwrap_or(0);
+        self.scopes[module..].iter().rev()
+    }
+
     /// Is `name` bound by an import or item in the open scopes (not the prelude)?
     pub fn is_bound(&self, name: &str) -> bool {
         for scope in self.scopes.iter().rev() {
@@ -644,6 +684,29 @@ mod tests {
             Some("diesel::prelude::RunQueryDsl")
         );
         assert_eq!(res(&r, "unknown_thing"), None);
+    }
+
+    #[test]
+    fn imported_traits() {
+        let r = resolver(
+            "use diesel::prelude::*;
+             use std::io::Write as _;
+             use redis::Commands as Cmds;
+             use diesel::r2d2::{ConnectionManager, Pool};",
+        );
+        assert!(r.is_imported("diesel::prelude::RunQueryDsl"));
+        assert!(!r.is_imported("diesel::prelude::NoSuchTrait"));
+        assert!(!r.is_imported("diesel_async::RunQueryDsl"));
+        assert!(r.is_imported("std::io::Write"));
+        assert!(r.is_imported("redis::Commands"));
+        assert!(!r.is_imported("std::io::Read"));
+        assert!(r.imports_from("diesel::r2d2"));
+        assert!(r.imports_from("diesel"));
+        assert!(!r.imports_from("r2d2"));
+        // an unknown glob may bring anything of its module
+        let r = resolver("use diesel::*;");
+        assert!(r.is_imported("diesel::RunQueryDsl"));
+        assert!(!r.is_imported("diesel::prelude::RunQueryDsl"));
     }
 
     #[test]

@@ -112,6 +112,11 @@ pub struct Frames<'ast> {
     stack: Vec<Frame<'ast>>,
     /// The whole file is test code.
     pub file_is_test: bool,
+    /// Closures passed to a call that is not a known escape hatch, with the callee and the
+    /// argument's index: (index of the closure's frame, callee, argument). The callee may run the
+    /// closure off the executor (a crate's own `run_blocking(f)` around `spawn_blocking`), which
+    /// only the whole project can tell.
+    closure_args: Vec<(usize, String, usize)>,
 }
 
 impl<'ast> Frames<'ast> {
@@ -120,7 +125,45 @@ impl<'ast> Frames<'ast> {
     }
 
     pub fn pop(&mut self) -> Option<Frame<'ast>> {
-        self.stack.pop()
+        let f = self.stack.pop();
+        let len = self.stack.len();
+        while self.closure_args.last().is_some_and(|(i, _, _)| *i >= len) {
+            self.closure_args.pop();
+        }
+        f
+    }
+
+    /// The closure just pushed is argument `arg` of a call of `callee`.
+    pub fn note_closure_arg(&mut self, callee: String, arg: usize) {
+        if let Some(i) = self.stack.len().checked_sub(1) {
+            self.closure_args.push((i, callee, arg));
+        }
+    }
+
+    /// The call whose closure argument the walk is in, within the current function or `async`
+    /// block: (callee, argument index). Code there is async context unless the callee hands the
+    /// closure to an escape hatch, which is known after the walk (see
+    /// [`crate::diagnostic::Requirement::NotOffloaded`]).
+    pub fn enclosing_closure_call(&self) -> Option<(&str, usize)> {
+        for (i, f) in self.stack.iter().enumerate().rev() {
+            match f {
+                Frame::Closure {
+                    is_async: false,
+                    escape: false,
+                } => {
+                    if let Some((_, callee, arg)) =
+                        self.closure_args.iter().rev().find(|(at, _, _)| *at == i)
+                    {
+                        return Some((callee, *arg));
+                    }
+                }
+                Frame::Closure { .. } | Frame::AsyncBlock | Frame::Fn(_) | Frame::StaticInit => {
+                    return None
+                }
+                _ => {}
+            }
+        }
+        None
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Frame<'ast>> {

@@ -251,7 +251,85 @@ pub const TRANSPARENT_WRAPPERS: &[&str] = &[
     "axum::Extension",
     "axum::extract::Extension",
     "std::cell::RefCell",
+    "rocket::State",
+    "poem::web::Data",
 ];
+
+/// Functions returning a tuple of known types, so that `let (tx, rx) = mpsc::channel();` types
+/// both halves.
+pub const TUPLE_RETURNING: &[(&str, &[&str])] = &[
+    (
+        "std::sync::mpsc::channel",
+        &["std::sync::mpsc::Sender", "std::sync::mpsc::Receiver"],
+    ),
+    (
+        "std::sync::mpsc::sync_channel",
+        &["std::sync::mpsc::SyncSender", "std::sync::mpsc::Receiver"],
+    ),
+    (
+        "crossbeam_channel::unbounded",
+        &["crossbeam_channel::Sender", "crossbeam_channel::Receiver"],
+    ),
+    (
+        "crossbeam_channel::bounded",
+        &["crossbeam_channel::Sender", "crossbeam_channel::Receiver"],
+    ),
+    (
+        "crossbeam::channel::unbounded",
+        &["crossbeam::channel::Sender", "crossbeam::channel::Receiver"],
+    ),
+    (
+        "crossbeam::channel::bounded",
+        &["crossbeam::channel::Sender", "crossbeam::channel::Receiver"],
+    ),
+    ("flume::unbounded", &["flume::Sender", "flume::Receiver"]),
+    ("flume::bounded", &["flume::Sender", "flume::Receiver"]),
+    (
+        "async_channel::unbounded",
+        &["async_channel::Sender", "async_channel::Receiver"],
+    ),
+    (
+        "async_channel::bounded",
+        &["async_channel::Sender", "async_channel::Receiver"],
+    ),
+    (
+        "tokio::sync::mpsc::channel",
+        &["tokio::sync::mpsc::Sender", "tokio::sync::mpsc::Receiver"],
+    ),
+    (
+        "tokio::sync::mpsc::unbounded_channel",
+        &[
+            "tokio::sync::mpsc::UnboundedSender",
+            "tokio::sync::mpsc::UnboundedReceiver",
+        ],
+    ),
+    (
+        "tokio::sync::oneshot::channel",
+        &[
+            "tokio::sync::oneshot::Sender",
+            "tokio::sync::oneshot::Receiver",
+        ],
+    ),
+    (
+        "tokio::sync::broadcast::channel",
+        &[
+            "tokio::sync::broadcast::Sender",
+            "tokio::sync::broadcast::Receiver",
+        ],
+    ),
+    (
+        "tokio::sync::watch::channel",
+        &["tokio::sync::watch::Sender", "tokio::sync::watch::Receiver"],
+    ),
+];
+
+/// The types of a tuple a known function returns (see [`TUPLE_RETURNING`]).
+pub fn tuple_returned(path: &str) -> Option<&'static [&'static str]> {
+    TUPLE_RETURNING
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, tys)| *tys)
+}
 
 /// Methods that hand back (a view of) their receiver's value.
 pub const VALUE_PRESERVING_METHODS: &[&str] = &[

@@ -17,8 +17,8 @@ use crate::semantic::names::QualifiedName;
 use crate::semantic::resolve::Resolver;
 use crate::semantic::scope::{FnInfo, Frames, HandlerStatus, LoopKind};
 use crate::semantic::values::{
-    first_generic_arg, pattern_bindings, strip_reference, LocalVar, Locals, StrOrigin,
-    TRANSPARENT_WRAPPERS, VALUE_PRESERVING_METHODS,
+    first_generic_arg, pattern_bindings, strip_reference, tuple_returned, LocalVar, Locals,
+    StrOrigin, TRANSPARENT_WRAPPERS, VALUE_PRESERVING_METHODS,
 };
 use crate::source::SourceText;
 
@@ -47,6 +47,8 @@ pub struct Cx<'a, 'ast> {
     pub(super) conditions: Vec<Condition<'ast>>,
     /// What each `Frame::Loop` of the stack iterates, innermost last (pushed and popped with it).
     pub(super) loops: Vec<LoopKind<'ast>>,
+    /// Per-rule working state for this file (see [`Cx::scratch`]), by rule index.
+    pub(super) scratch: Vec<Option<Box<dyn std::any::Any>>>,
 }
 
 impl<'a, 'ast> Cx<'a, 'ast> {
@@ -80,6 +82,7 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             awaited: 0,
             conditions: Vec::new(),
             loops: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -151,6 +154,17 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             return true;
         }
         path.segments.len() > 1 && self.resolver.names_crate(&first)
+    }
+
+    /// Is the item at canonical `path` imported here (by name, as `_`, or by a glob)? For traits,
+    /// whose methods exist only where they are imported: `cx.is_imported("diesel::RunQueryDsl")`.
+    pub fn is_imported(&self, path: &str) -> bool {
+        self.resolver.is_imported(path)
+    }
+
+    /// Is anything imported here from the crate or module `prefix` (`r2d2`, `diesel::r2d2`)?
+    pub fn imports_from(&self, prefix: &str) -> bool {
+        self.resolver.imports_from(prefix)
     }
 
     /// Resolve an expression that is a path (`sqlx::query`, `File::open`).
@@ -512,6 +526,45 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         }
     }
 
+    /// The current rule's working state for this file, created with `T::default()` on first use
+    /// and dropped with the file. Rules are shared across threads and take `&self`; what a rule
+    /// must carry from one node to a later one of the same file (guards alive in the enclosing
+    /// blocks, the calls a function makes before its exit) lives here, in walk order.
+    pub fn scratch<T: Default + 'static>(&mut self) -> &mut T {
+        let i = self.current;
+        if self.scratch.len() <= i {
+            self.scratch.resize_with(i + 1, || None);
+        }
+        let slot = &mut self.scratch[i];
+        if !slot.as_ref().is_some_and(|b| b.is::<T>()) {
+            *slot = Some(Box::new(T::default()));
+        }
+        slot.as_mut()
+            .and_then(|b| b.downcast_mut::<T>())
+            .expect("the slot holds a T")
+    }
+
+    /// The call whose closure argument the walk is in (callee path, argument index), within the
+    /// current function or `async` block. Such code runs on the executor unless that callee hands
+    /// the closure to an escape hatch: see [`Cx::report_on_executor`].
+    pub fn enclosing_closure_call(&self) -> Option<(&str, usize)> {
+        self.frames.enclosing_closure_call()
+    }
+
+    /// Report a finding that holds only if the code runs on the async executor: at once, or, inside
+    /// a closure given to a function of the project (`run_blocking(move || …)`), on condition that
+    /// the function does not hand it to an escape hatch such as `spawn_blocking` (settled after the
+    /// walk, from every file).
+    pub fn report_on_executor(&mut self, mut d: Diagnostic) {
+        if let Some((callee, arg)) = self.frames.enclosing_closure_call() {
+            d.requires = Some(Requirement::NotOffloaded {
+                callee: callee.to_string(),
+                arg,
+            });
+        }
+        self.out.diags.push(d);
+    }
+
     /// Record a fact for the current rule's `check_project`.
     pub fn fact<T: std::any::Any + Send + Sync>(&mut self, fact: T) {
         self.out.facts.push((self.current, Box::new(fact)));
@@ -544,11 +597,18 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         let mut binds = Vec::new();
         pattern_bindings(pat, ty, &mut binds);
         let single = binds.len() == 1 && matches!(pat, Pat::Ident(_) | Pat::Type(_));
+        let tuple = match (pat, ty, init) {
+            (Pat::Tuple(t), None, Some(e)) => self.tuple_types(t, e),
+            _ => Vec::new(),
+        };
         for (ident, ty) in binds {
             let ty_q = match ty {
                 Some(t) => self.resolve_type_peeled(t),
                 None if single => init.and_then(|e| self.expr_type(e)),
-                None => None,
+                None => tuple
+                    .iter()
+                    .find(|(i, _)| *i == ident)
+                    .map(|(_, q)| QualifiedName::new(*q)),
             };
             let origin = match init {
                 Some(e) if single => self.str_origin(e),
@@ -563,6 +623,36 @@ impl<'a, 'ast> Cx<'a, 'ast> {
                 is_param,
             });
         }
+    }
+
+    /// `let (tx, rx) = mpsc::channel();`: the type of each identifier of the tuple pattern, when the
+    /// initializer is a call of a function known to return a tuple (see [`tuple_returned`]).
+    fn tuple_types<'p>(
+        &self,
+        pat: &'p syn::PatTuple,
+        init: &Expr,
+    ) -> Vec<(&'p syn::Ident, &'static str)> {
+        let call = match init {
+            Expr::Try(t) => &*t.expr,
+            e => e,
+        };
+        let Expr::Call(c) = call else {
+            return Vec::new();
+        };
+        let Some(types) = self
+            .resolve_expr(&c.func)
+            .and_then(|q| tuple_returned(q.as_str()))
+        else {
+            return Vec::new();
+        };
+        pat.elems
+            .iter()
+            .zip(types)
+            .filter_map(|(p, t)| match p {
+                Pat::Ident(i) => Some((&i.ident, *t)),
+                _ => None,
+            })
+            .collect()
     }
 
     pub(super) fn collect_fields(&mut self, items: &'ast [Item]) {

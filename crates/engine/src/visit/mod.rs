@@ -177,6 +177,10 @@ pub struct FileOutput {
     pub reexports: Vec<(String, String)>,
     /// References to the project's items (only when a rule declared [`crate::Hooks::DEPS`]).
     pub deps: crate::deps::FileDeps,
+    /// Functions that hand their parameter number `.1` to an escape hatch (`spawn_blocking(f)`).
+    pub offloaders: Vec<(String, usize)>,
+    /// Function `.0` passes its parameter `.1` on to function `.2` as argument `.3`.
+    pub offload_edges: Vec<(String, usize, String, usize)>,
 }
 
 /// One dispatch list per hook, built per file from the rules enabled there.

@@ -149,6 +149,19 @@ fn is_iteration(e: &Expr, resolve: impl Fn(&Expr) -> Option<QualifiedName>) -> b
     }
 }
 
+/// A parameter that can hold a closure: `impl FnOnce()`, a type parameter `F`, `Box<dyn Fn()>`.
+fn is_callable_param(arg: &FnArg, sig: &syn::Signature) -> bool {
+    let FnArg::Typed(t) = arg else { return false };
+    match &*t.ty {
+        Type::ImplTrait(_) => true,
+        Type::Path(tp) if tp.qself.is_none() => match tp.path.get_ident() {
+            Some(name) => sig.generics.type_params().any(|g| g.ident == *name),
+            None => tp.path.segments.last().is_some_and(|s| s.ident == "Box"),
+        },
+        _ => false,
+    }
+}
+
 const H_FILE: usize = 0;
 const H_ITEM: usize = 1;
 const H_FN: usize = 2;
@@ -167,9 +180,14 @@ pub struct Walker<'a, 'ast, 'r> {
     pub cx: Cx<'a, 'ast>,
     d: &'a Dispatch<'r>,
     arena: &'ast typed_arena::Arena<MacroArgs>,
+    /// Escape-hatch functions from the configuration (`[async] escape-hatches`), beyond
+    /// [`ESCAPE_HATCH_FNS`].
     escape_hatches: &'a [String],
     /// Record references to the project's items (a rule declared `Hooks::DEPS`).
     collect_deps: bool,
+    /// Per function being walked: does it take a parameter that can hold a closure? (Only those
+    /// can hand a closure on to an escape hatch.)
+    callable_params: Vec<bool>,
 }
 
 macro_rules! dispatch {
@@ -202,6 +220,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
             d,
             arena,
             escape_hatches,
+            callable_params: Vec::new(),
         }
     }
 
@@ -234,7 +253,10 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
     fn is_escape_call(&self, q: &QualifiedName) -> bool {
         ESCAPE_HATCH_FNS.contains(&q.as_str())
             || matches!(q.last(), "spawn_blocking" | "block_in_place" | "unblock")
-            || self.escape_hatches.iter().any(|e| e == q.as_str())
+            || self
+                .escape_hatches
+                .iter()
+                .any(|e| q.matches_user_path(e, self.cx.resolver.crate_name()))
     }
 
     fn walk_fn(
@@ -279,6 +301,8 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         };
         self.cx.frames.push(Frame::Fn(info));
         let outer_conditions = std::mem::take(&mut self.cx.conditions);
+        self.callable_params
+            .push(sig.inputs.iter().any(|a| is_callable_param(a, sig)));
         self.cx.locals.push_fn();
         self.cx.push_item(name);
         for input in &sig.inputs {
@@ -299,6 +323,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         self.cx.pop_item();
         self.cx.locals.pop_fn();
         self.cx.conditions = outer_conditions;
+        self.callable_params.pop();
         self.cx.frames.pop();
     }
 
@@ -500,20 +525,32 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         }
     }
 
-    fn visit_closure_arg(&mut self, e: &'ast Expr, escape: bool) {
+    /// An argument of a call: a closure given to an escape hatch runs off the executor; one given
+    /// to another function (`arg_of`: callee and argument index) may, if that function hands it to
+    /// an escape hatch (settled after the walk).
+    fn visit_closure_arg(&mut self, e: &'ast Expr, escape: bool, arg_of: Option<(&str, usize)>) {
         match e {
-            Expr::Closure(c) if escape => self.walk_closure(c, true),
-            // `move || …` wrapped in parens or a reference
-            Expr::Paren(p) if escape => self.visit_closure_arg(&p.expr, true),
+            Expr::Closure(c) if escape => self.walk_closure(c, true, None),
+            Expr::Closure(c) => self.walk_closure(c, false, arg_of),
+            // `move || …` wrapped in parens
+            Expr::Paren(p) => self.visit_closure_arg(&p.expr, escape, arg_of),
             other => self.visit_expr(other),
         }
     }
 
-    fn walk_closure(&mut self, c: &'ast syn::ExprClosure, escape: bool) {
+    fn walk_closure(
+        &mut self,
+        c: &'ast syn::ExprClosure,
+        escape: bool,
+        arg_of: Option<(&str, usize)>,
+    ) {
         self.cx.frames.push(Frame::Closure {
             is_async: c.asyncness.is_some(),
             escape,
         });
+        if let Some((callee, arg)) = arg_of {
+            self.cx.frames.note_closure_arg(callee.to_string(), arg);
+        }
         self.cx.locals.push_scope();
         for input in &c.inputs {
             self.cx.bind_pattern(input, None, None, false);
@@ -524,6 +561,76 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         self.visit_expr(&c.body);
         self.cx.locals.pop_scope();
         self.cx.frames.pop();
+    }
+
+    /// The parameter (index among the non-`self` parameters) of the current function that `e`
+    /// names, if it is one that can hold a closure (`impl FnOnce()`, a type parameter `F`,
+    /// `Box<dyn Fn()>`).
+    fn param_index(&self, e: &Expr) -> Option<usize> {
+        if !self.callable_params.last().copied().unwrap_or(false) {
+            return None;
+        }
+        let Expr::Path(p) = e else { return None };
+        let ident = p.path.get_ident()?;
+        let f = self.cx.frames.current_fn()?;
+        let (i, arg) = f
+            .sig
+            .inputs
+            .iter()
+            .filter(|a| matches!(a, FnArg::Typed(_)))
+            .enumerate()
+            .find(|(_, a)| matches!(a, FnArg::Typed(t) if matches!(&*t.pat, Pat::Ident(pi) if pi.ident == *ident)))?;
+        if !self.cx.locals.get(&ident.to_string())?.is_param {
+            return None;
+        }
+        is_callable_param(arg, f.sig).then_some(i)
+    }
+
+    /// The canonical path of a project method called on `self` or on a value of known type.
+    fn method_callee(&self, receiver: &Expr, method: &str) -> Option<String> {
+        let ty = match receiver {
+            Expr::Path(p) if p.path.is_ident("self") => self.cx.resolver.self_type()?.clone(),
+            r @ (Expr::Path(_) | Expr::Field(_) | Expr::Reference(_)) => self.cx.expr_type(r)?,
+            _ => return None,
+        };
+        self.in_project(&ty).then(|| ty.join(method).into_string())
+    }
+
+    /// Is this a path into a crate of the checked project?
+    fn in_project(&self, q: &QualifiedName) -> bool {
+        let first = q.first();
+        first == self.cx.resolver.crate_name() || self.cx.project.local_crate(first).is_some()
+    }
+
+    /// A parameter of the current function passed on: to an escape hatch (the function runs its
+    /// argument off the executor), or to another function (it does if that one does).
+    fn note_forwarding(
+        &mut self,
+        callee: Option<&str>,
+        escape: bool,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+    ) {
+        if !escape && callee.is_none() {
+            return;
+        }
+        for (i, a) in args.iter().enumerate() {
+            let Some(k) = self.param_index(a) else {
+                continue;
+            };
+            if escape {
+                self.note_forwarder(k);
+            } else if let (Some(callee), Some(f)) = (callee, self.cx.frames.current_fn()) {
+                let edge = (f.path.clone(), k, callee.to_string(), i);
+                self.cx.out.offload_edges.push(edge);
+            }
+        }
+    }
+
+    fn note_forwarder(&mut self, param: usize) {
+        if let Some(f) = self.cx.frames.current_fn() {
+            let path = f.path.clone();
+            self.cx.out.offloaders.push((path, param));
+        }
     }
 
     fn visit_loop_body(&mut self, body: &'ast syn::Block) {
@@ -828,6 +935,13 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 }
                 let escape = path.as_ref().is_some_and(|q| self.is_escape_call(q));
                 let lazy_init = path.as_ref().is_some_and(is_lazy_init_call);
+                self.note_forwarding(path.as_ref().map(|q| q.as_str()), escape, &c.args);
+                if self.cx.frames.in_escape_hatch() {
+                    // `spawn_blocking(move || f())` with `f` a parameter
+                    if let Some(k) = self.param_index(&c.func) {
+                        self.note_forwarder(k);
+                    }
+                }
                 let call = Call {
                     expr: c,
                     path,
@@ -835,11 +949,17 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 };
                 dispatch!(self, H_CALL, |r, cx| r.check_call(cx, &call));
                 self.visit_expr(&c.func);
-                for arg in &c.args {
+                // only the project's own functions can be found to offload their closure
+                let callee = call
+                    .path
+                    .as_ref()
+                    .filter(|q| self.in_project(q))
+                    .map(|q| q.as_str());
+                for (i, arg) in c.args.iter().enumerate() {
                     if lazy_init {
                         self.visit_static_init_arg(arg);
                     } else {
-                        self.visit_closure_arg(arg, escape);
+                        self.visit_closure_arg(arg, escape, callee.map(|q| (q, i)));
                     }
                 }
             }
@@ -856,6 +976,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                     }
                 }
                 let escape = ESCAPE_HATCH_METHODS.contains(&method.as_str())
+                    || self.cx.config.escape_hatch_methods.contains(&method)
                     || (method == "spawn"
                         && self
                             .cx
@@ -865,6 +986,14 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 let per_item = PER_ITEM_ADAPTERS.contains(&method.as_str())
                     && m.args.iter().any(|a| matches!(a, Expr::Closure(_)))
                     && is_iteration(&m.receiver, |f| self.cx.resolve_expr(f));
+                let callee = if m.args.iter().any(|a| {
+                    matches!(a, Expr::Closure(_) | Expr::Paren(_)) || self.param_index(a).is_some()
+                }) {
+                    self.method_callee(&m.receiver, &method)
+                } else {
+                    None
+                };
+                self.note_forwarding(callee.as_deref(), escape, &m.args);
                 let call = MethodCall {
                     expr: m,
                     method,
@@ -875,7 +1004,8 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 if let Some(t) = &m.turbofish {
                     self.visit_angle_bracketed_generic_arguments(t);
                 }
-                for arg in &m.args {
+                for (i, arg) in m.args.iter().enumerate() {
+                    let forwarded = callee.as_deref().map(|q| (q, i));
                     if lazy_init {
                         self.visit_static_init_arg(arg);
                     } else if per_item && matches!(arg, Expr::Closure(_)) {
@@ -883,15 +1013,15 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                             method: &m.method,
                             receiver: &m.receiver,
                         });
-                        self.visit_closure_arg(arg, escape);
+                        self.visit_closure_arg(arg, escape, forwarded);
                         self.pop_loop();
                     } else {
-                        self.visit_closure_arg(arg, escape);
+                        self.visit_closure_arg(arg, escape, forwarded);
                     }
                 }
             }
             Expr::Macro(m) => self.visit_macro_call(&m.mac),
-            Expr::Closure(c) => self.walk_closure(c, false),
+            Expr::Closure(c) => self.walk_closure(c, false, None),
             Expr::Async(a) => {
                 self.cx.frames.push(Frame::AsyncBlock);
                 self.visit_block(&a.block);

@@ -1,53 +1,42 @@
 //! A blocking call inside async code stalls an executor worker, and every request queued on it.
 
-use stratalint_engine::syn::Expr;
-use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta};
+use serde::Deserialize;
+use stratalint_engine::proc_macro2::Span;
+use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta, RuleOptions};
 
-use crate::shared::blocking::{blocking_fn, blocking_method, returns_type};
+use crate::shared::blocking_calls::{
+    async_place, blocking_call, blocking_method_call, on_executor, Blocking, ExtraBlocking,
+};
 
 static META: RuleMeta = crate::meta!("blocking-call-in-async", Async, "async", Error);
 
-pub struct BlockingCallInAsync;
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Options {
+    #[serde(default)]
+    extra_blocking: Vec<ExtraBlocking>,
+}
+
+#[derive(Default)]
+pub struct BlockingCallInAsync {
+    extra: Vec<ExtraBlocking>,
+}
 
 impl BlockingCallInAsync {
-    /// Async code where blocking matters: not tests, not an async `main` before it serves.
-    fn applies(cx: &Cx<'_, '_>) -> bool {
-        cx.in_async() && !cx.in_test() && cx.current_fn().is_none_or(|f| f.name != "main")
-    }
-
-    fn report(
-        cx: &mut Cx<'_, '_>,
-        span: stratalint_engine::proc_macro2::Span,
-        what: &str,
-        kind: &str,
-        instead: &str,
-    ) {
-        let where_ = match cx.current_fn() {
-            Some(f) if f.is_async => format!("in async fn `{}`", f.name),
-            _ => "in async code".to_string(),
-        };
+    fn report(cx: &mut Cx<'_, '_>, span: Span, b: &Blocking<'_>) {
+        let where_ = async_place(cx);
         let d = cx
             .diag(
                 span,
-                format!("`{what}` blocks the async runtime ({kind}) {where_}"),
+                format!(
+                    "`{}` blocks the async runtime ({}) {where_}",
+                    b.what,
+                    b.kind_text()
+                ),
             )
-            .with_label(format!("blocking {kind} call"))
-            .with_help(format!(
-                "use {instead}, or run the call in `tokio::task::spawn_blocking`"
-            ));
-        cx.report(d);
-    }
-
-    /// The receiver's type: written or inferred for a variable, or the value a known function
-    /// returns at the root of the chain (`std::io::stdin().read_line(..)`).
-    fn receiver_type(cx: &Cx<'_, '_>, receiver: &Expr) -> Option<String> {
-        if let Some(t) = cx.chain_root_type(receiver) {
-            return Some(t.into_string());
-        }
-        match cx.chain_root(receiver) {
-            Expr::Call(c) => returns_type(cx.resolve_expr(&c.func)?.as_str()).map(str::to_string),
-            _ => None,
-        }
+            .with_label(b.kind.label())
+            .with_help(b.help());
+        cx.report_on_executor(d);
     }
 }
 
@@ -60,26 +49,27 @@ impl Rule for BlockingCallInAsync {
         Hooks::CALL | Hooks::METHOD_CALL
     }
 
+    fn configure(&mut self, options: RuleOptions<'_>) -> Result<(), toml::de::Error> {
+        let o = Options::deserialize(options)?;
+        self.extra = o.extra_blocking;
+        Ok(())
+    }
+
     fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
-        if call.awaited || !Self::applies(cx) {
+        if call.awaited || !on_executor(cx) {
             return;
         }
-        let Some(path) = &call.path else { return };
-        if let Some(b) = blocking_fn(path.as_str()) {
-            Self::report(cx, call.span(), path.as_str(), b.kind, b.instead);
+        if let Some(b) = blocking_call(cx, call, &self.extra) {
+            Self::report(cx, call.span(), &b);
         }
     }
 
     fn check_method_call(&self, cx: &mut Cx<'_, '_>, call: &MethodCall<'_>) {
-        if call.awaited || !Self::applies(cx) {
+        if call.awaited || !on_executor(cx) {
             return;
         }
-        let Some(ty) = Self::receiver_type(cx, call.receiver()) else {
-            return;
-        };
-        if let Some(b) = blocking_method(&ty, &call.method) {
-            let what = format!("{}::{}", ty, call.method);
-            Self::report(cx, call.method_span(), &what, b.kind, b.instead);
+        if let Some(b) = blocking_method_call(cx, call, &self.extra) {
+            Self::report(cx, call.method_span(), &b);
         }
     }
 }

@@ -15,7 +15,7 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{Expr, Pat};
 use stratalint_engine::Cx;
 
-use crate::shared::blocking::blocking_fn;
+use crate::shared::blocking::{blocking_fn, Kind};
 use crate::shared::db_calls::db_call;
 
 pub fn rules() -> Vec<Box<dyn stratalint_engine::Rule>> {
@@ -160,7 +160,7 @@ pub(crate) fn is_io_call(cx: &Cx<'_, '_>, e: &Expr) -> bool {
     match stratalint_engine::visit::chain_root(call) {
         Expr::Call(c) => cx
             .resolve_expr(&c.func)
-            .is_some_and(|q| blocking_fn(q.as_str()).is_some_and(|b| b.kind != "sleep")),
+            .is_some_and(|q| blocking_fn(q.as_str()).is_some_and(|b| b.kind != Kind::Sleep)),
         _ => false,
     }
 }

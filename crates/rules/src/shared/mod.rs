@@ -1,7 +1,10 @@
 //! Knowledge several rules share: which APIs touch a database, which block a thread, which calls
-//! run a query, where the request path is, which names hold secrets.
+//! run a query, where the request path is, which names hold secrets, and the project call graph
+//! the async rules follow.
 
 pub mod blocking;
+pub mod blocking_calls;
+pub mod call_graph;
 pub mod db;
 pub mod db_calls;
 pub mod request_path;
