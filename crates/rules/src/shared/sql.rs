@@ -243,7 +243,9 @@ impl<'a> LineMap<'a> {
     }
 
     fn offset(&self, line: u64, column: u64) -> Option<usize> {
-        let start = *self.starts.get(usize::try_from(line).ok()?.checked_sub(1)?)?;
+        let start = *self
+            .starts
+            .get(usize::try_from(line).ok()?.checked_sub(1)?)?;
         let col = usize::try_from(column).ok()?.checked_sub(1)?;
         let rest = &self.stmt[start..];
         let within = rest
@@ -260,12 +262,16 @@ impl<'a> LineMap<'a> {
         let quoted = ident.quote_style.is_some();
         let written_len = ident.value.len() + if quoted { 2 } else { 0 };
         let start = match self.offset(ident.span.start.line, ident.span.start.column) {
-            Some(s) if self.stmt[s..].starts_with(|c: char| Some(c) == ident.quote_style)
-                || self.stmt[s..].starts_with(ident.value.as_str()) =>
+            Some(s)
+                if self.stmt[s..].starts_with(|c: char| Some(c) == ident.quote_style)
+                    || self.stmt[s..].starts_with(ident.value.as_str()) =>
             {
                 s
             }
-            _ => self.stmt.find(ident.value.as_str())?.saturating_sub(usize::from(quoted)),
+            _ => self
+                .stmt
+                .find(ident.value.as_str())?
+                .saturating_sub(usize::from(quoted)),
         };
         let end = (start + written_len).min(self.stmt.len());
         Some(SqlName {
@@ -353,7 +359,9 @@ pub fn split_statements(text: &str) -> Vec<(usize, usize)> {
                     .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
                     .map(|p| i + 1 + p);
                 match tag_end {
-                    Some(e) if b[e] == b'$' && !b[i + 1..e].first().is_some_and(u8::is_ascii_digit) => {
+                    Some(e)
+                        if b[e] == b'$' && !b[i + 1..e].first().is_some_and(u8::is_ascii_digit) =>
+                    {
                         let tag = &text[i..=e];
                         match text[e + 1..].find(tag) {
                             Some(p) => i = e + 1 + p + tag.len(),
@@ -406,11 +414,27 @@ mod tests {
         assert_eq!(at(sql, table), "users");
         assert_eq!(at(sql, &columns[1]), "\"createdAt\"");
         assert!(columns[1].quoted);
-        assert!(matches!(&ev[1], DdlEvent::AddColumn { table, column } if table == "users" && at(sql, column) == "displayName"));
-        assert!(matches!(&ev[2], DdlEvent::RenameColumn { from, to, .. } if from == "id" && to.value == "user_id"));
-        assert!(matches!(&ev[3], DdlEvent::RenameTable { from, to } if from == "users" && to.value == "accounts"));
-        assert_eq!(ev[4], DdlEvent::DropTable { table: "accounts".into() });
-        assert_eq!(ev[5], DdlEvent::DropTable { table: "Logs".into() });
+        assert!(
+            matches!(&ev[1], DdlEvent::AddColumn { table, column } if table == "users" && at(sql, column) == "displayName")
+        );
+        assert!(
+            matches!(&ev[2], DdlEvent::RenameColumn { from, to, .. } if from == "id" && to.value == "user_id")
+        );
+        assert!(
+            matches!(&ev[3], DdlEvent::RenameTable { from, to } if from == "users" && to.value == "accounts")
+        );
+        assert_eq!(
+            ev[4],
+            DdlEvent::DropTable {
+                table: "accounts".into()
+            }
+        );
+        assert_eq!(
+            ev[5],
+            DdlEvent::DropTable {
+                table: "Logs".into()
+            }
+        );
         assert_eq!(ev.len(), 6, "{ev:?}");
     }
 
@@ -419,6 +443,8 @@ mod tests {
         assert!(table_events("CREATE TABLE (((;\nALTER TABLE;\n$$ unterminated").is_empty());
         assert!(table_events("").is_empty());
         let mysql = "CREATE TABLE `users` (`id` INT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB;";
-        assert!(matches!(&table_events(mysql)[0], DdlEvent::CreateTable { table, .. } if table.value == "users"));
+        assert!(
+            matches!(&table_events(mysql)[0], DdlEvent::CreateTable { table, .. } if table.value == "users")
+        );
     }
 }
