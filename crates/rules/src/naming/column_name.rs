@@ -77,7 +77,7 @@ impl Rule for ColumnName {
     }
 
     fn check_macro(&self, cx: &mut Cx<'_, '_>, mac: &MacroCall<'_>) {
-        if cx.in_test() || !tables::is_diesel_table(mac) {
+        if cx.in_test() || !tables::is_diesel_table(cx, mac) {
             return;
         }
         let decls = tables::diesel_decls(cx, &mac.mac.tokens, false);

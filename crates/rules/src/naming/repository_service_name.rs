@@ -140,16 +140,16 @@ impl Rule for RepositoryServiceName {
             return;
         }
         let name = s.ident.to_string();
-        if suffixes
-            .iter()
-            .any(|x| name.ends_with(x.as_str()) && name.len() > x.len())
-        {
+        let words = pascal_words(&name);
+        // `UserRepository`, and its implementations `PgUserRepository`, `UserRepositoryImpl`
+        let named = suffixes.iter().any(|x| {
+            let sw = pascal_words(x);
+            words.len() > sw.len() && words.windows(sw.len()).any(|w| w == sw.as_slice())
+        });
+        if named {
             return;
         }
-        let last = pascal_words(&name)
-            .last()
-            .map(|w| w.to_string())
-            .unwrap_or_default();
+        let last = words.last().map(|w| w.to_string()).unwrap_or_default();
         if WIRING.contains(&last.as_str()) {
             return;
         }

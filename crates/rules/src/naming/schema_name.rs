@@ -12,8 +12,8 @@ static META: RuleMeta = crate::meta!("schema-name", Naming, "naming", Warning);
 /// The seed's suffixes, then the ones request and response bodies commonly use.
 pub const DEFAULT_SUFFIXES: &[&str] = &[
     "Create", "Update", "Response", "Request", "Payload", "Params", "Query", "Input", "Output",
-    "Dto", "Body", "Form", "Filter", "Patch", "View", "Summary", "Detail", "Details", "List",
-    "Page",
+    "Dto", "Data", "Body", "Form", "Filter", "Patch", "View", "Summary", "Detail", "Details",
+    "List", "Page",
 ];
 
 pub struct SchemaName {

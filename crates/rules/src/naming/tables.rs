@@ -268,11 +268,19 @@ pub fn struct_decls(cx: &Cx<'_, '_>, s: &ItemStruct, tables: bool) -> Vec<Decl> 
     out
 }
 
-/// Is this macro diesel's `table!`?
-pub fn is_diesel_table(mac: &MacroCall<'_>) -> bool {
-    mac.path
-        .as_ref()
-        .is_some_and(|q| q.first() == "diesel" && q.last() == "table")
+/// Is this macro diesel's `table!`: resolved to diesel's, or a bare `table!` in a crate that
+/// depends on diesel (`#[macro_use] extern crate diesel;` in another file of the crate).
+pub fn is_diesel_table(cx: &Cx<'_, '_>, mac: &MacroCall<'_>) -> bool {
+    let krate = cx.project().crate_of(cx.file());
+    let local = krate.map_or("", |c| c.name.as_str());
+    match &mac.path {
+        Some(q) if q.first() == "diesel" => q.last() == "table",
+        Some(q) if q.first() != local && q.first() != "crate" => false,
+        _ => {
+            mac.name() == "table"
+                && krate.is_some_and(|c| c.deps.iter().any(|d| d.package == "diesel"))
+        }
+    }
 }
 
 /// `#[sql_name = "…"]` among the attributes just read.
