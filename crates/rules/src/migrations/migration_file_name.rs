@@ -65,7 +65,13 @@ impl MigrationFileName {
                 Preset::Alembic => "rename it `<revision>_<slug>.py`, as `alembic revision` names it".into(),
             },
         };
-        let hint = carried(&unit.name).and_then(|c| c.form.preset());
+        // a sequence number (`0001_`) is sqlx's way, `V1__` refinery's
+        let digits = unit.name.bytes().take_while(u8::is_ascii_digit).count();
+        let sequence = (1..=6).contains(&digits) && unit.name.as_bytes().get(digits) == Some(&b'_');
+        let hint = carried(&unit.name)
+            .and_then(|c| c.form.preset())
+            .or_else(|| sequence.then_some(Preset::Sqlx))
+            .or_else(|| super::units::refinery_named(&unit.name).then_some(Preset::Refinery));
         if let (Preset::Seed, Some(p), None) = (preset, hint, &self.settings.pattern) {
             help.push_str(&format!(
                 "; or, if the project follows {}'s naming, set `preset = \"{}\"` under `[rules.migration-file-name]`",
@@ -119,6 +125,9 @@ impl Rule for MigrationFileName {
     }
 
     fn check_file(&self, cx: &mut Cx<'_, '_>, file: &stratalint_engine::syn::File) {
+        if cx.in_test() {
+            return;
+        }
         let rel = cx.file().rel.clone();
         let sea_orm = super::sea_orm::migration_impl(file).is_some();
         let Some(unit) = classify(&rel, &self.settings, sea_orm) else {
