@@ -17,6 +17,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run: the size of the `check` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check a project (the default path is `.`).
@@ -155,4 +157,13 @@ pub struct CheckArgs {
     /// Record the current findings in FILE (a baseline) and exit 0.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Rename misnamed migrations to the convention (never overwriting a file), print what was
+    /// renamed and what was not, then check.
+    #[arg(long, conflicts_with_all = ["diff", "stdin_filename"])]
+    pub fix: bool,
+
+    /// Print the renames `--fix` would do, without doing them (exit 1 if there are some).
+    #[arg(long, conflicts_with = "stdin_filename")]
+    pub diff: bool,
 }

@@ -102,6 +102,20 @@ fn check(mut args: CheckArgs) -> i32 {
         force_exclude: args.force_exclude,
         stdin: stdin.clone(),
     };
+    if args.fix || args.diff {
+        use stratalint_rules::migrations::fix;
+        let plan = match fix::plan(&opts) {
+            Ok(plan) => plan,
+            Err(e) => return fail(e),
+        };
+        if args.diff {
+            print!("{}", plan.describe());
+            return i32::from(!plan.renames.is_empty());
+        }
+        for line in fix::apply(&plan) {
+            eprintln!("{line}");
+        }
+    }
     let mut result = match stratalint_engine::check(&opts, stratalint_rules::all()) {
         Ok(r) => r,
         Err(e) => return fail(e),

@@ -206,6 +206,28 @@ impl Config {
         }
         Ok(())
     }
+
+    /// Give one rule its `[rules.<id>]` table, ignoring the other rules' tables. For code that
+    /// needs a rule's options outside a check (a fix, a sibling rule sharing its settings);
+    /// `check` has already reported any error in them.
+    pub fn configure_rule(&self, rule: &mut dyn Rule) -> Result<(), ConfigError> {
+        let (Some(text), Some(path)) = (&self.text, &self.path) else {
+            return Ok(());
+        };
+        let doc = DeTable::parse(text).map_err(|e| ConfigError::toml(path, text, e))?;
+        let Some(table) = navigate(doc.get_ref(), &self.table_path) else {
+            return Ok(());
+        };
+        let Some(DeValue::Table(opts)) = table_get(table, "rules").map(|v| v.get_ref()) else {
+            return Ok(());
+        };
+        match table_get(opts, rule.meta().id) {
+            Some(value) => rule
+                .configure(toml::de::ValueDeserializer::from(value.clone()))
+                .map_err(|e| ConfigError::toml(path, text, e)),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The seed's errors module (`app/core/exceptions.py` carried over).
@@ -1115,6 +1137,43 @@ mod tests {
         assert_eq!(err.line, Some(2), "{err}");
         let err = load_str("[async]\nescape-hatch = []\n").unwrap_err();
         assert!(err.message.contains("unknown field"), "{err}");
+    }
+
+    #[test]
+    fn one_rule_is_configured_alone() {
+        #[derive(Default)]
+        struct Opt(Option<String>);
+        impl Rule for Opt {
+            fn meta(&self) -> &'static RuleMeta {
+                &META
+            }
+            fn hooks(&self) -> crate::rule::Hooks {
+                crate::rule::Hooks::NONE
+            }
+            fn configure(
+                &mut self,
+                options: crate::rule::RuleOptions<'_>,
+            ) -> Result<(), toml::de::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct O {
+                    mode: String,
+                }
+                self.0 = Some(O::deserialize(options)?.mode);
+                Ok(())
+            }
+        }
+        let cfg = load_str("[rules.blocking-call-in-async]\nmode = \"strict\"\n").unwrap();
+        let mut rule = Opt::default();
+        cfg.configure_rule(&mut rule).unwrap();
+        assert_eq!(rule.0.as_deref(), Some("strict"));
+        let cfg = load_str("[rules.blocking-call-in-async]\nmoed = \"strict\"\n").unwrap();
+        let err = cfg.configure_rule(&mut Opt::default()).unwrap_err();
+        assert_eq!(err.line, Some(2), "{err}");
+        // no table: nothing to do
+        let mut rule = Opt::default();
+        load_str("").unwrap().configure_rule(&mut rule).unwrap();
+        assert_eq!(rule.0, None);
     }
 
     #[test]

@@ -1,97 +1,85 @@
-//! Migrations are named `yyyymmdd_HHmm_<feature>` (the seed's Alembic convention), with a real date.
+//! Migration files are named by the project's convention (the seed's `yyyymmdd_HHmm_<feature>`
+//! by default, or a tool's preset, or a custom pattern), with a real date and time.
 
-use stratalint_engine::{Hooks, Rule, RuleMeta, TextCx, TextFile};
+use stratalint_engine::{Cx, Hooks, Loc, Rule, RuleMeta, RuleOptions, TextCx, TextFile};
+
+use super::names::{self, carried, effective};
+use super::preset::{Preset, Settings};
+use super::timestamp::Date;
+use super::units::{classify, Candidate, Direction, Kind, Unit};
 
 static META: RuleMeta = crate::meta!("migration-file-name", Migrations, "migrations", Error);
 
-pub struct MigrationFileName;
-
-/// Is this a migration file the seed's pattern applies to: a `.sql` file directly in a
-/// `migrations/` folder, or an alembic revision in `alembic/versions/`?
-fn migration_name(rel: &str) -> Option<(&str, &str)> {
-    let (dir, file) = rel.rsplit_once('/')?;
-    let parent = dir.rsplit('/').next().unwrap_or(dir);
-    if parent == "migrations" {
-        let stem = file.strip_suffix(".sql")?;
-        let stem = stem
-            .strip_suffix(".up")
-            .or_else(|| stem.strip_suffix(".down"))
-            .unwrap_or(stem);
-        return Some((stem, ".sql"));
-    }
-    if dir == "alembic/versions" || dir.ends_with("/alembic/versions") {
-        let stem = file.strip_suffix(".py")?;
-        return (stem != "__init__").then_some((stem, ".py"));
-    }
-    None
+#[derive(Default)]
+pub struct MigrationFileName {
+    pub settings: Settings,
 }
 
-/// What is wrong with a migration name, if anything.
-pub fn problem(stem: &str) -> Option<String> {
-    let bytes = stem.as_bytes();
-    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits == 0 {
-        return Some(format!("`{stem}` has no `yyyymmdd_HHmm_` timestamp"));
-    }
-    if digits != 8 || bytes.get(8) != Some(&b'_') {
-        return Some(format!(
-            "the timestamp of `{stem}` must start with an 8-digit date and `_` (`yyyymmdd_HHmm_`); it has {digits} digits"
-        ));
-    }
-    let time_digits = bytes[9..].iter().take_while(|b| b.is_ascii_digit()).count();
-    if time_digits != 4 || bytes.get(13) != Some(&b'_') {
-        return Some(format!(
-            "`{stem}` must have a 4-digit time `HHmm` and `_` after the date"
-        ));
-    }
-    let num = |s: &str| s.parse::<u32>().unwrap_or(0);
-    let (y, m, d) = (num(&stem[0..4]), num(&stem[4..6]), num(&stem[6..8]));
-    let (hh, mm) = (num(&stem[9..11]), num(&stem[11..13]));
-    if !(1..=12).contains(&m) {
-        return Some(format!(
-            "`{}` is not a valid date: there is no month {m}",
-            &stem[..8]
-        ));
-    }
-    if d == 0 || d > days_in_month(y, m) {
-        return Some(format!(
-            "`{}` is not a valid date: month {m} of {y} has {} days",
-            &stem[..8],
-            days_in_month(y, m)
-        ));
-    }
-    if hh > 23 {
-        return Some(format!("`{}` is not a valid time: hour {hh}", &stem[9..13]));
-    }
-    if mm > 59 {
-        return Some(format!(
-            "`{}` is not a valid time: minute {mm}",
-            &stem[9..13]
-        ));
-    }
-    let feature = &stem[14..];
-    if feature.is_empty() {
-        return Some(format!("`{stem}` has no feature name after the timestamp"));
-    }
-    let snake = feature.starts_with(|c: char| c.is_ascii_lowercase())
-        && feature
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !snake {
-        return Some(format!(
-            "the feature part `{feature}` is not lowercase snake_case"
-        ));
-    }
-    None
-}
-
-pub fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
+impl MigrationFileName {
+    fn check(&self, unit: &Unit, candidate: &Candidate) -> Option<(String, String)> {
+        let problem = names::name_problem(&self.settings, unit, candidate)?;
+        let preset = effective(self.settings.preset, unit.kind)?;
+        let what = if unit.kind == Kind::DieselDir {
+            "migration directory name"
+        } else {
+            "migration name"
+        };
+        let message = match (&self.settings.pattern, preset) {
+            (Some(_), _) if unit.kind != Kind::SeaOrm => {
+                format!("{what} does not follow the configured pattern: {problem}")
+            }
+            (_, Preset::Seed) => {
+                let ext = match unit.kind {
+                    Kind::DieselDir => "",
+                    Kind::Alembic => ".py",
+                    _ => ".sql",
+                };
+                format!("{what} does not follow `yyyymmdd_HHmm_<feature>{ext}`: {problem}")
+            }
+            (_, p) => format!(
+                "{what} does not follow {}'s `{}`: {problem}",
+                p.as_str(),
+                p.shape()
+            ),
+        };
+        let mut help = match names::target(&self.settings, unit, candidate, Date::today_utc()) {
+            Ok(Some(t)) if unit.kind == Kind::DieselDir => {
+                format!("rename the directory to `{t}` (`stratalint check --fix` does it)")
+            }
+            Ok(Some(t)) if unit.kind == Kind::SeaOrm => format!(
+                "rename it `{t}.rs`, with its `mod` line and its `Migrator::migrations()` entry"
+            ),
+            Ok(Some(t)) => format!("rename it `{t}{}` (`stratalint check --fix` does it)", unit.suffix()),
+            _ if self.settings.pattern.is_some() && unit.kind != Kind::SeaOrm => {
+                "rename it to match the `pattern` of `[rules.migration-file-name]`".to_string()
+            }
+            _ => match preset {
+                Preset::Seed => format!(
+                    "rename it like `20260117_0930_create_users_table{}` (date and time it was written, then what it does)",
+                    if unit.kind == Kind::DieselDir { "/" } else { unit.suffix() }
+                ),
+                Preset::Sqlx => "rename it like `20260117093000_create_users_table.sql` (what `sqlx migrate add` writes)".into(),
+                Preset::SeaOrm => "rename it like `m20260117_093000_create_users_table.rs` (what `sea-orm-cli migrate generate` writes), with its `mod` line and its `Migrator::migrations()` entry".into(),
+                Preset::Diesel => "rename the directory like `2026-01-17-093000_create_users_table` (what `diesel migration generate` writes)".into(),
+                Preset::Refinery => "rename it like `V3__create_users_table.sql`, the next version number".into(),
+                Preset::Alembic => "rename it `<revision>_<slug>.py`, as `alembic revision` names it".into(),
+            },
+        };
+        // a sequence number (`0001_`) is sqlx's way, `V1__` refinery's
+        let digits = unit.name.bytes().take_while(u8::is_ascii_digit).count();
+        let sequence = (1..=6).contains(&digits) && unit.name.as_bytes().get(digits) == Some(&b'_');
+        let hint = carried(&unit.name)
+            .and_then(|c| c.form.preset())
+            .or_else(|| sequence.then_some(Preset::Sqlx))
+            .or_else(|| super::units::refinery_named(&unit.name).then_some(Preset::Refinery));
+        if let (Preset::Seed, Some(p), None) = (preset, hint, &self.settings.pattern) {
+            help.push_str(&format!(
+                "; or, if the project follows {}'s naming, set `preset = \"{}\"` under `[rules.migration-file-name]`",
+                p.as_str(),
+                p.as_str()
+            ));
+        }
+        Some((message, help))
     }
 }
 
@@ -101,52 +89,56 @@ impl Rule for MigrationFileName {
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::TEXT_FILE
+        Hooks::TEXT_FILE | Hooks::FILE
+    }
+
+    fn configure(&mut self, options: RuleOptions<'_>) -> Result<(), toml::de::Error> {
+        self.settings = Settings::from_options(options)?;
+        Ok(())
     }
 
     fn check_text_file(&self, cx: &mut TextCx<'_>, file: &TextFile<'_>) {
-        let Some((stem, ext)) = migration_name(file.rel_path) else {
+        let Some(unit) = classify(file.rel_path, &self.settings, false) else {
             return;
         };
-        let Some(problem) = problem(stem) else { return };
-        let d = cx
-            .diag_at(cx.file_loc(), format!("migration name does not follow `yyyymmdd_HHmm_<feature>{ext}`: {problem}"))
-            .with_label("misnamed migration")
-            .with_help(format!("rename it like `20260117_0930_create_users_table{ext}` (date and time it was written, then what it does)"));
-        cx.report(d);
+        // a diesel directory is named once, at its `up.sql`
+        if unit.kind == Kind::DieselDir && unit.direction == Direction::Down {
+            return;
+        }
+        let alembic = match (unit.kind, file.text) {
+            (Kind::Alembic, Some(src)) => {
+                Some(super::alembic::read(src.text(), |s, e| cx.loc_range(s, e)))
+            }
+            _ => None,
+        };
+        let candidate = Candidate {
+            alembic,
+            sea_orm: None,
+        };
+        if let Some((message, help)) = self.check(&unit, &candidate) {
+            let d = cx
+                .diag_at(cx.file_loc(), message)
+                .with_label("misnamed migration")
+                .with_help(help);
+            cx.report(d);
+        }
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        assert_eq!(problem("20260117_0930_create_users_table"), None);
-        assert_eq!(problem("20240229_2359_leap_day"), None);
-        assert!(problem("20230229_1200_not_leap")
-            .unwrap()
-            .contains("28 days"));
-        assert!(problem("20261301_0930_x").unwrap().contains("month 13"));
-        assert!(problem("20260230_0930_x")
-            .unwrap()
-            .contains("month 2 of 2026 has 28 days"));
-        assert!(problem("20260117_0960_x").unwrap().contains("minute 60"));
-        assert!(problem("20260117_2400_x").unwrap().contains("hour 24"));
-        assert!(problem("2026011_0930_x").unwrap().contains("7 digits"));
-        assert!(problem("20260117_0930_CreateUsers")
-            .unwrap()
-            .contains("snake_case"));
-        assert!(problem("create_users")
-            .unwrap()
-            .contains("no `yyyymmdd_HHmm_` timestamp"));
-        assert!(problem("20260117093000_create_users").is_some());
-        assert_eq!(
-            migration_name("migrations/20260117_0930_a.up.sql"),
-            Some(("20260117_0930_a", ".sql"))
-        );
-        assert_eq!(migration_name("alembic/versions/__init__.py"), None);
-        assert_eq!(migration_name("src/migrations.rs"), None);
+    fn check_file(&self, cx: &mut Cx<'_, '_>, file: &stratalint_engine::syn::File) {
+        if cx.in_test() {
+            return;
+        }
+        let rel = cx.file().rel.clone();
+        let sea_orm = super::sea_orm::migration_impl(file).is_some();
+        let Some(unit) = classify(&rel, &self.settings, sea_orm) else {
+            return;
+        };
+        if let Some((message, help)) = self.check(&unit, &Candidate::default()) {
+            let d = cx
+                .diag_at(Loc::file_start(rel), message)
+                .with_label("misnamed migration")
+                .with_help(help);
+            cx.report(d);
+        }
     }
 }

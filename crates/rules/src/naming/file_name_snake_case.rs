@@ -54,8 +54,18 @@ impl Rule for FileNameSnakeCase {
         let rel = &*info.rel;
         let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
         let stem = file.trim_end_matches(".rs");
-        // binaries are named by their file, and dashes are idiomatic there (`src/bin/my-tool.rs`)
-        if info.target == Some(TargetKind::Bin) && dir.ends_with("bin") {
+        // binaries, examples, benches and integration tests are named by their file, and dashes
+        // are idiomatic there (`src/bin/my-tool.rs`, `examples/hello-world.rs`)
+        let target_dir = dir.rsplit('/').next().unwrap_or(dir);
+        if (info.target == Some(TargetKind::Bin) && dir.ends_with("bin"))
+            || matches!(target_dir, "bin" | "examples" | "benches" | "tests")
+        {
+            return;
+        }
+        // refinery names its Rust migrations `V1__create_users.rs`
+        if info.role == Some(stratalint_engine::Role::Migrations)
+            && crate::migrations::units::refinery_named(stem)
+        {
             return;
         }
         // `foo/mod.rs` names module `foo` by its directory

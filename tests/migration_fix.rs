@@ -1,0 +1,316 @@
+//! `stratalint check --fix` / `--diff` on copies of the migration fixtures: what is renamed, what is
+//! refused and why, that nothing is overwritten, and that a second run has nothing left to do.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use stratalint_engine::CheckOptions;
+use stratalint_rules::migrations::fix;
+
+/// A copy of a fixture in a temporary directory.
+fn copy_fixture(rel: &str) -> tempfile::TempDir {
+    let src = common::fixture(rel);
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.expect("walk");
+        let to = dir
+            .path()
+            .join(entry.path().strip_prefix(&src).expect("prefix"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    dir
+}
+
+fn plan(root: &Path) -> fix::Plan {
+    let opts = CheckOptions {
+        paths: vec![root.to_path_buf()],
+        cwd: root.to_path_buf(),
+        jobs: Some(2),
+        ..CheckOptions::default()
+    };
+    fix::plan(&opts).expect("plan")
+}
+
+fn renames(p: &fix::Plan) -> Vec<(String, String)> {
+    p.renames
+        .iter()
+        .map(|r| (r.from.clone(), r.to.clone()))
+        .collect()
+}
+
+fn refused(p: &fix::Plan) -> Vec<String> {
+    p.refusals
+        .iter()
+        .map(|r| format!("{}: {}", r.path, r.reason))
+        .collect()
+}
+
+fn pair(a: &str, b: &str) -> (String, String) {
+    (a.to_string(), b.to_string())
+}
+
+#[test]
+fn seed_preset_renames_what_it_can_name_and_refuses_the_rest() {
+    let dir = copy_fixture("rules/migrations/presets/seed");
+    let root = dir.path();
+    let p = plan(root);
+    assert_eq!(
+        renames(&p),
+        [
+            pair(
+                "migrations/20260119_0915_AddApiKeyScopes.sql",
+                "migrations/20260119_0915_add_api_key_scopes.sql"
+            ),
+            pair(
+                "migrations/20260120093000_add_webhooks.sql",
+                "migrations/20260120_0930_add_webhooks.sql"
+            ),
+        ]
+    );
+    // sqlx records the second by a new version: the user is told
+    assert!(p.renames[0].note.is_none());
+    assert!(
+        p.renames[1]
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("_sqlx_migrations")),
+        "{:?}",
+        p.renames[1]
+    );
+    let refusals = refused(&p);
+    for expected in [
+        "migrations/2026011_0930_add_user_roles.sql: its timestamp `2026011` is not a date and time in any known form",
+        "migrations/20260119_0960_add_tags.sql: `0960` is not a valid time: minute 60",
+        "migrations/20260230_0930_add_invoices.sql: `20260230` is not a valid date: month 2 of 2026 has 28 days",
+        "migrations/20261301_0930_add_audit_log.sql: `20261301` is not a valid date: there is no month 13",
+        "migrations/add_sessions.sql: its name carries no timestamp",
+    ] {
+        assert!(refusals.iter().any(|r| r.starts_with(expected)), "missing refusal `{expected}` in {refusals:#?}");
+    }
+    assert!(
+        refusals
+            .iter()
+            .any(|r| r
+                .starts_with("migrations/0001_bootstrap.sql: its timestamp `0001` is not a date")),
+        "{refusals:#?}"
+    );
+    assert_eq!(refusals.len(), 6, "{refusals:#?}");
+
+    let lines = fix::apply(&p);
+    assert!(lines.iter().any(|l| l == "renamed migrations/20260120093000_add_webhooks.sql -> migrations/20260120_0930_add_webhooks.sql"), "{lines:#?}");
+    assert!(root
+        .join("migrations/20260120_0930_add_webhooks.sql")
+        .is_file());
+    assert!(!root
+        .join("migrations/20260120093000_add_webhooks.sql")
+        .exists());
+    // the refused files are untouched
+    assert!(root
+        .join("migrations/20261301_0930_add_audit_log.sql")
+        .is_file());
+    // nothing left to rename
+    let again = plan(root);
+    assert!(again.renames.is_empty(), "{:?}", again.renames);
+    assert_eq!(again.refusals.len(), 6);
+}
+
+#[test]
+fn never_overwrites_and_refuses_two_files_for_one_name() {
+    let dir = copy_fixture("rules/migrations/presets/seed");
+    let root = dir.path();
+    // the target of a rename exists already
+    std::fs::write(
+        root.join("migrations/20260120_0930_add_webhooks.sql"),
+        "-- mine\n",
+    )
+    .expect("write");
+    // two files that would get one name
+    std::fs::write(root.join("migrations/20260122091500_add_labels.sql"), "").expect("write");
+    std::fs::write(root.join("migrations/20260122091530_add_labels.sql"), "").expect("write");
+    let p = plan(root);
+    let refusals = refused(&p);
+    assert!(refusals.iter().any(|r| r.starts_with("migrations/20260120093000_add_webhooks.sql: `migrations/20260120_0930_add_webhooks.sql` already exists")), "{refusals:#?}");
+    assert!(refusals.iter().any(|r| r.starts_with("migrations/20260122091500_add_labels.sql: `20260122091530_add_labels` would get the same name")), "{refusals:#?}");
+    assert!(
+        refusals
+            .iter()
+            .any(|r| r.starts_with("migrations/20260122091530_add_labels.sql:")),
+        "{refusals:#?}"
+    );
+    fix::apply(&p);
+    assert_eq!(
+        std::fs::read_to_string(root.join("migrations/20260120_0930_add_webhooks.sql"))
+            .expect("read"),
+        "-- mine\n"
+    );
+    assert!(root
+        .join("migrations/20260120093000_add_webhooks.sql")
+        .is_file());
+}
+
+#[test]
+fn alembic_from_its_header_and_diesel_directories() {
+    let dir = copy_fixture("rules/migrations/alembic-create-date");
+    let p = plan(dir.path());
+    // the disagreeing name, and under the seed's preset the names without the seed's timestamp,
+    // all from their headers
+    assert_eq!(
+        renames(&p),
+        [
+            pair(
+                "alembic/versions/20260117_1045_add_phone.py",
+                "alembic/versions/20260118_1045_add_phone.py"
+            ),
+            pair(
+                "alembic/versions/20260119_add_index.py",
+                "alembic/versions/20260119_1620_add_index.py"
+            ),
+            pair(
+                "alembic/versions/d4e5f6a1b2c3_add_tags.py",
+                "alembic/versions/20260120_0800_add_tags.py"
+            ),
+        ]
+    );
+    fix::apply(&p);
+    assert!(dir
+        .path()
+        .join("alembic/versions/20260118_1045_add_phone.py")
+        .is_file());
+
+    let dir = copy_fixture("rules/migrations/migration-file-name");
+    let p = plan(dir.path());
+    let r = renames(&p);
+    assert!(
+        r.contains(&pair(
+            "migrations/2026-01-19-080000_create_posts",
+            "migrations/20260119_0800_create_posts"
+        )),
+        "{r:#?}"
+    );
+    assert_eq!(r.len(), 1, "{r:#?}");
+    assert!(
+        !r.contains(&pair(
+            "migrations/20260117_0930_CreateUsersTable.sql",
+            "migrations/20260117_0930_create_users_table.sql"
+        )),
+        "{r:#?}"
+    );
+    let refusals = refused(&p);
+    // named by alembic; its header names it `20260117_0930_add_email.py`, which exists
+    assert!(refusals.iter().any(|r| r.starts_with("alembic/versions/a1b2c3d4_add_email.py: `alembic/versions/20260117_0930_add_email.py` already exists")), "{refusals:#?}");
+    // the CamelCase twin of an existing migration
+    assert!(refusals.iter().any(|r| r.starts_with("migrations/20260117_0930_CreateUsersTable.sql: `migrations/20260117_0930_create_users_table.sql` already exists")), "{refusals:#?}");
+    // the seed's names tell minutes apart: three other migrations of 2026-01-17 09:30 exist
+    assert!(refusals.iter().any(|r| r.starts_with("migrations/20260117093000_sqlx_style.sql: another migration in the folder has the same minute")), "{refusals:#?}");
+    // a sea-orm module is never renamed
+    assert!(
+        refusals.iter().any(|r| r.starts_with(
+            "migration/src/m20260117_0930_create_posts.rs: a sea-orm migration is a module"
+        )),
+        "{refusals:#?}"
+    );
+    fix::apply(&p);
+    assert!(dir
+        .path()
+        .join("migrations/20260119_0800_create_posts/up.sql")
+        .is_file());
+    assert!(dir
+        .path()
+        .join("migrations/20260119_0800_create_posts/down.sql")
+        .is_file());
+    assert!(!dir
+        .path()
+        .join("migrations/2026-01-19-080000_create_posts")
+        .exists());
+}
+
+#[test]
+fn sqlx_preset_renames_both_halves() {
+    let dir = copy_fixture("rules/migrations/presets/sqlx");
+    std::fs::write(
+        dir.path().join("migrations/20260123_0800_add_flags.up.sql"),
+        "",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path()
+            .join("migrations/20260123_0800_add_flags.down.sql"),
+        "",
+    )
+    .expect("write");
+    let p = plan(dir.path());
+    let r = renames(&p);
+    assert!(
+        r.contains(&pair(
+            "migrations/20260123_0800_add_flags.up.sql",
+            "migrations/20260123080000_add_flags.up.sql"
+        )),
+        "{r:#?}"
+    );
+    assert!(
+        r.contains(&pair(
+            "migrations/20260123_0800_add_flags.down.sql",
+            "migrations/20260123080000_add_flags.down.sql"
+        )),
+        "{r:#?}"
+    );
+    assert!(
+        r.contains(&pair(
+            "migrations/20260119100000_AddApiKeyScopes.sql",
+            "migrations/20260119100000_add_api_key_scopes.sql"
+        )),
+        "{r:#?}"
+    );
+}
+
+fn cli(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_stratalint"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run stratalint");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn diff_shows_and_fix_does() {
+    let dir = copy_fixture("rules/migrations/presets/seed");
+    let root: PathBuf = dir.path().to_path_buf();
+    let (code, out, _) = cli(&["check", "--diff", "."], &root);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("rename migrations/20260120093000_add_webhooks.sql -> migrations/20260120_0930_add_webhooks.sql"), "{out}");
+    assert!(
+        out.contains("not renamed migrations/add_sessions.sql: its name carries no timestamp"),
+        "{out}"
+    );
+    assert!(
+        root.join("migrations/20260120093000_add_webhooks.sql")
+            .is_file(),
+        "--diff renamed a file"
+    );
+
+    let (_, out, err) = cli(&["check", "--fix", "--format", "concise", "."], &root);
+    assert!(err.contains("renamed migrations/20260120093000_add_webhooks.sql -> migrations/20260120_0930_add_webhooks.sql"), "{err}");
+    assert!(
+        err.contains("not renamed migrations/20261301_0930_add_audit_log.sql"),
+        "{err}"
+    );
+    // the report is of the project after the renames
+    assert!(!out.contains("20260120093000_add_webhooks"), "{out}");
+    assert!(out.contains("20261301_0930_add_audit_log"), "{out}");
+
+    let (code, out, _) = cli(&["check", "--diff", "."], &root);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("rename "), "{out}");
+}
