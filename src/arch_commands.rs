@@ -57,7 +57,10 @@ pub fn init(args: InitArgs) -> i32 {
         eprintln!("error: `{}` is not a directory", root.display());
         return 2;
     }
-    let text = stratalint_arch::init::render(&stratalint_arch::init::inspect(&root));
+    let inspection = stratalint_arch::init::inspect_with(&root, |project| {
+        stratalint_rules::migrations::detect_preset(project).map(|p| p.as_str().to_string())
+    });
+    let text = stratalint_arch::init::render(&inspection);
     if args.stdout {
         print!("{text}");
         return 0;

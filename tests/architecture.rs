@@ -133,3 +133,35 @@ fn module_graph_of_one_layer() {
         text(&o.stderr)
     );
 }
+
+/// `init` picks the migration naming preset from the dependencies and folders (sea-orm's
+/// `migration/` crate, diesel's `migrations/<version>/up.sql`), and checking with the written
+/// config then accepts the tool's own names.
+#[test]
+fn init_picks_the_migration_preset() {
+    for (layout, preset) in [("sea-orm", "sea-orm"), ("diesel", "diesel")] {
+        let p = copy_of(layout);
+        let o = stratalint(&["init"], p.path());
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let config = std::fs::read_to_string(p.path().join("stratalint.toml")).unwrap();
+        assert!(
+            config.contains(&format!(
+                "[rules.migration-file-name]\npreset = \"{preset}\""
+            )),
+            "{layout}: {config}"
+        );
+        let o = stratalint(
+            &["check", "--select", "migrations", "--format", "concise"],
+            p.path(),
+        );
+        assert!(
+            !text(&o.stdout).contains("migration-file-name"),
+            "{layout}: the tool's own names are accepted:\n{}",
+            text(&o.stdout)
+        );
+    }
+    // the seed layout keeps the default (no preset written)
+    let p = copy_of("seed");
+    let o = stratalint(&["init", "--stdout"], p.path());
+    assert!(!text(&o.stdout).contains("[rules.migration-file-name]"));
+}

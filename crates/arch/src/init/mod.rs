@@ -51,6 +51,9 @@ pub struct Inspection {
     pub layers: Vec<LayerPlan>,
     /// Rust files of the project in no layer.
     pub unassigned: Vec<String>,
+    /// The migration naming preset the project's tools call for (`sqlx`, `sea-orm`, …), when it is
+    /// not the seed's default.
+    pub migration_preset: Option<String>,
 }
 
 /// One proposed layer.
@@ -147,6 +150,15 @@ fn scan(file: &FileInfo) -> Scan {
 
 /// Inspect the project at `root`.
 pub fn inspect(root: &Path) -> Inspection {
+    inspect_with(root, |_| None)
+}
+
+/// Inspect the project at `root`, asking `migration_preset` which migration naming preset fits it
+/// (the migration rules know; this crate holds no rule code).
+pub fn inspect_with(
+    root: &Path,
+    migration_preset: impl Fn(&project::Project) -> Option<String>,
+) -> Inspection {
     let config = Config::default_config();
     let project = project::discover(root, &[root.to_path_buf()], &[], &config, false);
     let mut ins = Inspection::default();
@@ -258,6 +270,7 @@ pub fn inspect(root: &Path) -> Inspection {
     ins.unassigned.sort();
     let hexagonal = crate_mode && ports_and_adapters(&project.crates, &crate_kinds);
     ins.layers = plans(b, &project.crates, &crate_kinds, hexagonal);
+    ins.migration_preset = migration_preset(&project).filter(|p| p != "seed");
     ins
 }
 

@@ -71,6 +71,19 @@ pub fn render(ins: &Inspection) -> String {
             let _ = writeln!(w, "may-use = {}", array(&names));
         }
     }
+    if let Some(preset) = &ins.migration_preset {
+        let _ = writeln!(w);
+        let _ = writeln!(
+            w,
+            "# Migrations are named as {preset} names them (found from the dependencies and the migration folders);"
+        );
+        let _ = writeln!(
+            w,
+            "# every migration rule reads this. The seed's own convention is `yyyymmdd_HHmm_<feature>` (preset = \"seed\")."
+        );
+        let _ = writeln!(w, "[rules.migration-file-name]");
+        let _ = writeln!(w, "preset = \"{preset}\"");
+    }
     if !ins.unassigned.is_empty() {
         let _ = writeln!(w);
         let _ = writeln!(
