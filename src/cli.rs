@@ -25,6 +25,8 @@ pub enum Command {
     Check(Box<CheckArgs>),
     /// List the rules: id, family, default severity, summary.
     Rules(RulesArgs),
+    /// Remove the cache (`.stratalint_cache/`) of the project at PATH (default `.`).
+    Clean { path: Option<PathBuf> },
     /// Print a rule's documentation.
     Rule {
         /// The rule id, e.g. `blocking-call-in-async`.
@@ -138,6 +140,10 @@ pub struct CheckArgs {
     /// Only print the summary line (and errors).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Neither read nor write the cache (`.stratalint_cache/` under the project root).
+    #[arg(long)]
+    pub no_cache: bool,
 
     /// Lint standard input as if it were this file (for editors and unsaved buffers); the project
     /// around the path is the context.

@@ -18,6 +18,7 @@ pub fn dispatch(cli: crate::Cli) -> i32 {
         Command::Check(args) => check(*args),
         Command::Rules(args) => rules(args),
         Command::Rule { id } => rule(&id),
+        Command::Clean { path } => clean(path),
         Command::Init(args) => crate::arch_commands::init(args),
         Command::Graph(args) => crate::arch_commands::graph(args),
         Command::Debug { command } => debug(command),
@@ -100,6 +101,7 @@ fn check(mut args: CheckArgs) -> i32 {
         ignore: args.ignore.clone(),
         jobs: args.jobs,
         force_exclude: args.force_exclude,
+        no_cache: args.no_cache,
         stdin: stdin.clone(),
     };
     if args.fix || args.diff {
@@ -353,6 +355,42 @@ fn rules(args: RulesArgs) -> i32 {
     stratalint_engine::rule::register_doc_families(&metas);
     print!("{out}");
     0
+}
+
+/// Remove the cache of the project that `path` belongs to (found as `check` finds it).
+fn clean(path: Option<PathBuf>) -> i32 {
+    let opts = CheckOptions {
+        paths: path.into_iter().collect(),
+        cwd: cwd(),
+        ..CheckOptions::default()
+    };
+    let rules = stratalint_rules::all();
+    let metas = all_metas(&rules);
+    let (config, anchor, _) = match stratalint_engine::pipeline::load_config(&opts, &metas) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let root = stratalint_engine::project::find_root(&anchor, &config);
+    match stratalint_engine::cache::clean(&root) {
+        Ok(true) => {
+            println!(
+                "removed {}",
+                root.join(stratalint_engine::cache::DIR).display()
+            );
+            0
+        }
+        Ok(false) => {
+            println!("no cache under {}", root.display());
+            0
+        }
+        Err(e) => {
+            eprintln!(
+                "error: cannot remove the cache under {}: {e}",
+                root.display()
+            );
+            2
+        }
+    }
 }
 
 fn rule(id: &str) -> i32 {

@@ -26,7 +26,10 @@ const SLICE: &str = "handler-database-access,sql-injection,blocking-call-in-asyn
 fn violations_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let src = common::fixture("violations");
-    for entry in walkdir::WalkDir::new(&src) {
+    let walk = walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".stratalint_cache");
+    for entry in walk {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(&src).unwrap();
         let dest = dir.path().join(rel);

@@ -20,6 +20,8 @@ pub fn check(path: &Path, select: &[&str]) -> CheckResult {
         cwd: repo(),
         select: select.iter().map(|s| s.to_string()).collect(),
         jobs: Some(2),
+        // hermetic: the cache has tests of its own
+        no_cache: true,
         ..CheckOptions::default()
     };
     match stratalint_engine::check(&opts, stratalint_rules::all()) {

@@ -15,7 +15,7 @@ use crate::layers::{LayerId, LayerMap};
 use crate::project::Project;
 
 /// How a file refers to an item of the project.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RefKind {
     /// A `use` leaf binding `name` (`None` for `use x as _`).
     Import { name: Option<String> },
@@ -29,7 +29,7 @@ pub enum RefKind {
 }
 
 /// One reference, as the walk of a file records it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DepRef {
     /// The canonical path it names (`app::repositories::user_repository::UserRepository::new`).
     pub target: String,
@@ -43,7 +43,7 @@ pub struct DepRef {
 }
 
 /// What the walk of one file records for the dependency graph.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileDeps {
     pub refs: Vec<DepRef>,
     /// Names imported from the project that code uses: name → used outside composition code.

@@ -7,10 +7,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -44,7 +44,7 @@ impl fmt::Display for Severity {
 }
 
 /// The rule families of SPEC.md. `--select`/`--ignore` accept a family name for all its rules.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
     Layers,
@@ -101,7 +101,9 @@ impl fmt::Display for Family {
 
 /// A 1-based line and a 1-based column counted in Unicode scalar values (what rustc, SARIF's
 /// `unicodeCodePoints` and proc-macro2 call a column).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub struct Position {
     pub line: u32,
     pub column: u32,
@@ -109,7 +111,7 @@ pub struct Position {
 
 /// A located range in one file. `start`/`end` are byte offsets into the file as it is on disk
 /// (a UTF-8 BOM counts), `end` exclusive; the positions exclude the BOM, as editors do.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Loc {
     pub file: Arc<str>,
     pub start: usize,
@@ -139,14 +141,14 @@ impl Loc {
 }
 
 /// A secondary label: another place in the same file that explains the finding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Label {
     pub loc: Loc,
     pub message: String,
 }
 
 /// One finding.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub rule: &'static str,
     pub family: Family,
@@ -161,6 +163,49 @@ pub struct Diagnostic {
     pub fingerprint: String,
     /// Set when the finding only holds if a project-wide fact is confirmed (see [`Requirement`]).
     pub requires: Option<Requirement>,
+}
+
+/// A diagnostic as stored (the cache): the rule id owned, mapped back to the registered one.
+#[derive(Deserialize)]
+struct DiagnosticRepr {
+    rule: String,
+    family: Family,
+    severity: Severity,
+    message: String,
+    label: Option<String>,
+    help: Option<String>,
+    loc: Loc,
+    labels: Vec<Label>,
+    fingerprint: String,
+    requires: Option<Requirement>,
+}
+
+// By hand: a derive would require the input to outlive `'static` for the `&'static str` id.
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Diagnostic, D::Error> {
+        Diagnostic::try_from(DiagnosticRepr::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<DiagnosticRepr> for Diagnostic {
+    type Error = String;
+
+    fn try_from(r: DiagnosticRepr) -> Result<Diagnostic, String> {
+        let rule = crate::rule::registered_id(&r.rule)
+            .ok_or_else(|| format!("unknown rule `{}`", r.rule))?;
+        Ok(Diagnostic {
+            rule,
+            family: r.family,
+            severity: r.severity,
+            message: r.message,
+            label: r.label,
+            help: r.help,
+            loc: r.loc,
+            labels: r.labels,
+            fingerprint: r.fingerprint,
+            requires: r.requires,
+        })
+    }
 }
 
 impl Diagnostic {
@@ -221,7 +266,7 @@ impl Diagnostic {
 }
 
 /// A condition that a per-file finding depends on and that only the whole project can settle.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Requirement {
     /// The finding holds if the function with this canonical path is a request handler, i.e. it is
     /// registered as a route somewhere in the project.

@@ -3,10 +3,12 @@
 //! that runs a check. See ARCHITECTURE.md for the map.
 
 pub mod baseline;
+pub mod cache;
 pub mod config;
 pub mod deps;
 pub mod diagnostic;
 pub mod engine_rules;
+pub mod facts;
 pub mod layers;
 pub mod lexer;
 pub mod modscan;

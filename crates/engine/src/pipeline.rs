@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::cache::{self, Cache};
 use crate::config::{self, Config, ConfigError, Selector};
 use crate::deps::{DepGraph, Dependency, FileDeps};
 use crate::diagnostic::{assign_fingerprints, Diagnostic, Loc, Requirement, Severity};
@@ -51,6 +52,8 @@ pub struct CheckOptions {
     pub jobs: Option<usize>,
     /// Apply excludes to files named on the command line too.
     pub force_exclude: bool,
+    /// `--no-cache`: neither read nor write `.stratalint_cache/`.
+    pub no_cache: bool,
     /// `--stdin-filename`: lint this text as if it were that file (which need not exist on disk);
     /// only it is reported, the project around it is the context.
     pub stdin: Option<StdinInput>,
@@ -277,6 +280,50 @@ struct FileResult {
     checked: bool,
 }
 
+impl FileResult {
+    /// The cache's record of this walk (None when a fact cannot be stored: then the file is walked
+    /// again next time).
+    fn to_entry(&self, content_hash: u64) -> Option<cache::Entry> {
+        let facts = self
+            .facts
+            .iter()
+            .map(|(rule, f)| f.to_stored().map(|(ty, json)| (*rule, ty, json)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(cache::Entry {
+            content_hash,
+            diags: self.diags.clone(),
+            facts,
+            handlers: self.handlers.clone(),
+            reexports: self.reexports.clone(),
+            deps: self.deps.clone(),
+            offloaders: self.offloaders.clone(),
+            offload_edges: self.offload_edges.clone(),
+            directives: self.directives.clone(),
+            malformed: self.malformed.clone(),
+            checked: self.checked,
+        })
+    }
+
+    fn from_entry(e: &cache::Entry) -> FileResult {
+        FileResult {
+            diags: e.diags.clone(),
+            facts: e
+                .facts
+                .iter()
+                .map(|(rule, ty, json)| (*rule, Fact::stored(ty.clone(), json.clone())))
+                .collect(),
+            handlers: e.handlers.clone(),
+            reexports: e.reexports.clone(),
+            deps: e.deps.clone(),
+            offloaders: e.offloaders.clone(),
+            offload_edges: e.offload_edges.clone(),
+            directives: e.directives.clone(),
+            malformed: e.malformed.clone(),
+            checked: e.checked,
+        }
+    }
+}
+
 /// Run a check.
 pub fn check(
     opts: &CheckOptions,
@@ -315,7 +362,12 @@ pub fn check(
         .map_err(|e| CheckError::Usage(format!("cannot start worker threads: {e}")))?;
 
     let rule_slice: &[Box<dyn Rule>] = &rules;
-    let results: Vec<(FileResult, Vec<Option<Severity>>)> = pool.install(|| {
+    // the cache serves files whose content is unchanged since a run with the same key; a stdin
+    // buffer is never cached (it is not the file on disk)
+    let cache_key = cache::run_key(&config, &project, &selection.base, &[]);
+    let cache =
+        (!opts.no_cache && opts.stdin.is_none()).then(|| Cache::load(&project.root, cache_key));
+    let walked: Vec<(FileResult, Vec<Option<Severity>>, u64, bool)> = pool.install(|| {
         project
             .files
             .par_iter()
@@ -325,13 +377,40 @@ pub fn check(
                     .as_ref()
                     .filter(|(p, _)| *p == file.abs)
                     .map(|(_, c)| *c);
+                // files above the size limit are not read at all
+                let read = (file.size <= config.files.max_file_size).then(|| match overlay {
+                    Some(text) => Ok(text.as_bytes().to_vec()),
+                    None => std::fs::read(&file.abs),
+                });
+                let hash = match &read {
+                    Some(Ok(bytes)) => Some(cache::content_hash(bytes)),
+                    _ => None,
+                };
+                if let (Some(cache), Some(hash)) = (&cache, hash) {
+                    if let Some(entry) = cache.get(&file.rel, hash) {
+                        return (FileResult::from_entry(entry), sev, hash, false);
+                    }
+                }
                 let res = check_file(
-                    file, overlay, &project, &config, rule_slice, &metas, n_engine, &on,
+                    file, read, &project, &config, rule_slice, &metas, n_engine, &on,
                 );
-                (res, sev)
+                (res, sev, hash.unwrap_or(0), true)
             })
             .collect()
     });
+    if let Some(cache) = &cache {
+        if walked.iter().any(|w| w.3) || cache.len() != walked.len() {
+            let entries = project
+                .files
+                .iter()
+                .zip(&walked)
+                .filter_map(|(f, (r, _, hash, _))| Some((f.rel.to_string(), r.to_entry(*hash)?)))
+                .collect();
+            cache.write(entries);
+        }
+    }
+    let results: Vec<(FileResult, Vec<Option<Severity>>)> =
+        walked.into_iter().map(|(r, s, _, _)| (r, s)).collect();
 
     // ---- cross-file --------------------------------------------------------------------------
     let mut all_handlers: Vec<&str> = Vec::new();
@@ -671,10 +750,12 @@ pub struct ProjectCx<'a> {
 
 impl<'a> ProjectCx<'a> {
     /// This rule's facts of type `T`, with the file each came from.
-    pub fn facts<T: 'static>(&self) -> impl Iterator<Item = (&'a T, &'a FileInfo)> + '_ {
+    pub fn facts<T: std::any::Any + Send + Sync + serde::de::DeserializeOwned>(
+        &self,
+    ) -> impl Iterator<Item = (&'a T, &'a FileInfo)> + '_ {
         self.facts
             .iter()
-            .filter_map(|(f, file)| f.downcast_ref::<T>().map(|t| (t, *file)))
+            .filter_map(|(f, file)| f.get::<T>().map(|t| (t, *file)))
     }
 
     /// Is the function at this canonical path registered as a route handler?
@@ -736,7 +817,7 @@ impl<'a> ProjectCx<'a> {
 #[allow(clippy::too_many_arguments)]
 fn check_file(
     file: &FileInfo,
-    overlay: Option<&str>,
+    read: Option<std::io::Result<Vec<u8>>>,
     project: &Project,
     config: &Config,
     rules: &[Box<dyn Rule>],
@@ -745,7 +826,7 @@ fn check_file(
     on: &[bool],
 ) -> FileResult {
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        check_file_inner(file, overlay, project, config, rules, metas, n_engine, on)
+        check_file_inner(file, read, project, config, rules, metas, n_engine, on)
     }));
     #[cfg(not(fuzzing))]
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -776,7 +857,7 @@ fn check_file(
 #[allow(clippy::too_many_arguments)]
 fn check_file_inner(
     file: &FileInfo,
-    overlay: Option<&str>,
+    read: Option<std::io::Result<Vec<u8>>>,
     project: &Project,
     config: &Config,
     rules: &[Box<dyn Rule>],
@@ -789,7 +870,8 @@ fn check_file_inner(
         ..FileResult::default()
     };
     let engine_diag = |meta: &'static RuleMeta, loc: Loc, msg: String| new_diag(meta, loc, msg);
-    if file.size > config.files.max_file_size {
+    // not read: above the size limit
+    let Some(read) = read else {
         res.diags.push(
             engine_diag(
                 &FILE_TOO_LARGE,
@@ -802,10 +884,6 @@ fn check_file_inner(
             .with_help("raise `files.max-file-size` to check it, or exclude it in `files.exclude`"),
         );
         return res;
-    }
-    let read = match overlay {
-        Some(text) => Ok(text.as_bytes().to_vec()),
-        None => std::fs::read(&file.abs),
     };
     let bytes = match read {
         Ok(b) => b,

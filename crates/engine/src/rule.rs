@@ -1,8 +1,6 @@
 //! The rule API. A rule is one type implementing [`Rule`] with only the hooks it needs; the engine
 //! walks each file once and calls every rule registered for the node kind it is visiting.
 
-use std::any::Any;
-
 use crate::diagnostic::{Diagnostic, Family, Severity};
 use crate::visit::{Call, Cx, FnNode, MacroCall, MethodCall, PathRef, UseLeaf};
 
@@ -23,6 +21,11 @@ static FAMILY_INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, &'s
 /// Register the family of every rule id once, so that `docs_url` can build links from an id.
 pub fn register_doc_families(metas: &[&'static RuleMeta]) {
     let _ = FAMILY_INDEX.set(metas.iter().map(|m| (m.id, m.family.as_str())).collect());
+}
+
+/// The registered `&'static str` of a rule id (for diagnostics read back from the cache).
+pub fn registered_id(id: &str) -> Option<&'static str> {
+    FAMILY_INDEX.get()?.get_key_value(id).map(|(k, _)| *k)
 }
 
 fn doc_family_of(id: &str) -> Option<&'static str> {
@@ -191,9 +194,9 @@ pub trait Rule: Send + Sync {
     fn check_project(&self, _cx: &mut crate::pipeline::ProjectCx<'_>) {}
 }
 
-/// A fact a rule records while walking a file, for its own `check_project`. Facts must be small:
-/// they are all that is kept of a file once its syntax tree is dropped.
-pub type Fact = Box<dyn Any + Send + Sync>;
+/// A fact a rule records while walking a file, for its own `check_project` (see [`crate::facts`]).
+/// Facts must be small: they are all that is kept of a file once its syntax tree is dropped.
+pub use crate::facts::Fact;
 
 /// Collect-time helper: `diag` builds a diagnostic stamped with the rule's id, family and
 /// severity.

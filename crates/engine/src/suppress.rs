@@ -13,7 +13,7 @@ use crate::lexer::{Lexer, Tok};
 use crate::source::SourceText;
 
 /// One parsed directive.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Directive {
     pub file_level: bool,
     /// Each id (rule or family) with where it is written.
@@ -29,7 +29,7 @@ pub struct Directive {
 }
 
 /// A malformed directive: where, and why.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Malformed {
     pub loc: Loc,
     pub message: String,

@@ -566,8 +566,10 @@ impl<'a, 'ast> Cx<'a, 'ast> {
     }
 
     /// Record a fact for the current rule's `check_project`.
-    pub fn fact<T: std::any::Any + Send + Sync>(&mut self, fact: T) {
-        self.out.facts.push((self.current, Box::new(fact)));
+    pub fn fact<T: std::any::Any + Send + Sync + serde::Serialize>(&mut self, fact: T) {
+        self.out
+            .facts
+            .push((self.current, crate::facts::Fact::new(fact)));
     }
 
     /// The name of the current item, for messages (`UserService::create`).

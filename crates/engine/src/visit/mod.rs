@@ -260,7 +260,8 @@ impl TextCx<'_> {
         self.diags.push(d);
     }
 
-    pub fn fact<T: std::any::Any + Send + Sync>(&mut self, fact: T) {
-        self.facts.push((self.rule_index, Box::new(fact)));
+    pub fn fact<T: std::any::Any + Send + Sync + serde::Serialize>(&mut self, fact: T) {
+        self.facts
+            .push((self.rule_index, crate::facts::Fact::new(fact)));
     }
 }

@@ -10,6 +10,7 @@ static META: RuleMeta = crate::meta!("layer-reexport-laundering", Layers, "layer
 pub struct LayerReexportLaundering;
 
 /// A `pub use` of an item of the project.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Reexport {
     /// The path it creates (`app::services::UserRepository`, or `app::services::*`).
     alias: String,

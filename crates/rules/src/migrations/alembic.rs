@@ -8,7 +8,7 @@ use stratalint_engine::Loc;
 
 use super::timestamp::Stamp;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct AlembicHeader {
     /// `revision = "…"` and where its value is.
     pub revision: Option<(String, Loc)>,

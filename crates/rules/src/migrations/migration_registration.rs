@@ -11,6 +11,7 @@ static META: RuleMeta = crate::meta!("migration-registration", Migrations, "migr
 pub struct MigrationRegistration;
 
 /// The list of a `Migrator`, from its file.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Registry {
     /// The directory of the file (`migration/src`): its modules are the crate's migrations.
     dir: String,

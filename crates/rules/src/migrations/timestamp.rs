@@ -4,7 +4,9 @@
 use std::fmt;
 
 /// A calendar date that exists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Date {
     pub year: u32,
     pub month: u32,
@@ -12,7 +14,9 @@ pub struct Date {
 }
 
 /// A date with the time of day a migration name carries (minutes or seconds precision, or none).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Stamp {
     pub date: Date,
     /// (hour, minute, second); the second is `None` when the name has minutes only.

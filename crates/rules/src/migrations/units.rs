@@ -83,14 +83,14 @@ impl Unit {
 }
 
 /// What a migration rule records of a file that may be a migration.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Candidate {
     pub alembic: Option<AlembicHeader>,
     /// A sea-orm migration module: does its `impl MigrationTrait` have a `down`, and where is it.
     pub sea_orm: Option<SeaOrmModule>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SeaOrmModule {
     pub has_down: bool,
     pub impl_loc: Loc,

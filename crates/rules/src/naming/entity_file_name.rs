@@ -17,9 +17,11 @@ static META: RuleMeta = crate::meta!("entity-file-name", Naming, "naming", Warni
 pub struct EntityFileName;
 
 /// The model names a models file defines (for the schemas check).
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Models(Vec<String>);
 
 /// The DTOs of a schemas file.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Dtos {
     stem: String,
     dir: String,

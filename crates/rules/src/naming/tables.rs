@@ -16,7 +16,7 @@ use super::entity::{attr_value, db_derive, RowDerive};
 use crate::shared::sql::{table_events, DdlEvent, SqlName};
 
 /// Where a name is declared.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Origin {
     Sql,
     SeaOrm,
@@ -27,7 +27,7 @@ pub enum Origin {
 }
 
 /// A table or column name and where it is written.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Decl {
     pub name: String,
     pub loc: Loc,
@@ -35,7 +35,7 @@ pub struct Decl {
 }
 
 /// A located SQL name.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Named {
     pub value: String,
     /// As the database stores it (unquoted names folded to lower case).
@@ -44,7 +44,7 @@ pub struct Named {
 }
 
 /// The table events of one SQL migration file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Event {
     Create {
         table: Named,
@@ -73,6 +73,7 @@ pub enum Event {
 }
 
 /// The fact of a SQL migration file.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct SqlMigration {
     /// The migrations folder (the order of files inside it is their path order).
     pub folder: String,
@@ -80,6 +81,7 @@ pub struct SqlMigration {
 }
 
 /// The fact of a Rust file's declarations.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct RustDecls(pub Vec<Decl>);
 
 /// Tables the migration tools keep for themselves.

@@ -84,7 +84,9 @@ pub struct AuthRouteWithoutRateLimit {
 }
 
 /// tower_governor's default key extractor is the peer address: the server must provide it.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct PeerIpGovernor;
+#[derive(serde::Serialize, serde::Deserialize)]
 struct ServedWithoutConnectInfo {
     loc: Loc,
 }

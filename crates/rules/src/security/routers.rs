@@ -8,7 +8,7 @@ use stratalint_engine::{Cx, Loc, QualifiedName};
 use super::common::{chain, lit_str, mentions, method_span, peel};
 
 /// One step of a router's construction.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Op {
     /// A route; `protected` when its own method router or resource carries a limiter.
     Route {
@@ -27,7 +27,7 @@ pub enum Op {
 }
 
 /// Where a nested or merged router comes from.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Src {
     /// Built here. `unordered`: actix, where `wrap` covers the whole container whatever the order.
     Ops { ops: Vec<Op>, unordered: bool },
@@ -38,7 +38,7 @@ pub enum Src {
 }
 
 /// What a layer is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Layer {
     Limiter,
     Other,
@@ -49,23 +49,27 @@ pub enum Layer {
 }
 
 /// A function returning a router, an `App`, or filling an actix `ServiceConfig`.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct RouterFn {
     pub path: String,
     pub src: Src,
 }
 
 /// A router handed to the server (`axum::serve`, `into_make_service`, `HttpServer::new`).
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct RouterServed {
     pub src: Src,
 }
 
 /// A function returning a layer: a limiter or not.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct LayerFn {
     pub path: String,
     pub limiter: bool,
 }
 
 /// A handler with a route attribute: `#[post("/auth/login")]`.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct AttrRoute {
     pub fn_path: String,
     pub path: String,

@@ -44,12 +44,14 @@ const HELP: &str = "log what identifies the request instead (`user_id`, a key's 
                     `expose_secret()`";
 
 /// A struct of the project whose derived `Debug` prints secret fields.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct DebugSecret {
     path: String,
     fields: Vec<String>,
 }
 
 /// A parameter recorded by `#[instrument]` whose type is a struct of the project.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct InstrumentedParam {
     ty: String,
     param: String,

@@ -17,6 +17,7 @@ use stratalint_engine::syn::Expr;
 use stratalint_engine::{Call, Cx, Loc, MethodCall, ProjectCx, QualifiedName};
 
 /// What a sync function of the project does, as far as the graph needs it.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct SyncFnFact {
     pub path: Box<str>,
     /// The first call of interest made directly in its body.
@@ -33,6 +34,7 @@ impl SyncFnFact {
 }
 
 /// A call of interest (`std::fs::read_to_string`) and where it is made.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Sink {
     pub what: Box<str>,
     /// `file system`, `password hashing`, …
@@ -41,6 +43,7 @@ pub struct Sink {
 }
 
 /// A call from async code of a function of the project, not awaited.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct AsyncCallFact {
     pub callee: Box<str>,
     pub loc: Loc,

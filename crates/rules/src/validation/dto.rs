@@ -9,14 +9,14 @@ use stratalint_engine::syn::{self, Expr, FnArg, Type};
 use stratalint_engine::{Cx, FnNode, Loc, ProjectCx, QualifiedName};
 
 /// Which validation library a DTO derives `Validate` from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Lib {
     Validator,
     Garde,
 }
 
 /// A field a client fills with free text or a list: it needs a rule.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     pub name: String,
     pub has_rule: bool,
@@ -24,6 +24,7 @@ pub struct Field {
 }
 
 /// A struct of the project that may be a request DTO.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct DtoDef {
     pub path: String,
     pub name: String,
@@ -39,6 +40,7 @@ pub struct DtoDef {
 }
 
 /// A handler parameter taking a DTO from the request body or query.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ExtractorUse {
     pub dto: String,
     /// `Json<SignupRequest>`, as written.
@@ -61,6 +63,7 @@ impl ExtractorUse {
 }
 
 /// A use of a DTO binding in its handler's body (offset of the path).
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct BindingUse {
     pub fn_path: String,
     pub binding: String,

@@ -1,0 +1,184 @@
+//! The content-hash cache: what the walk of a file produced (findings, facts, the engine's own
+//! records, suppression directives), kept in `<root>/.stratalint_cache/` so that a file whose
+//! content has not changed is not read into a tree again.
+//!
+//! A run's cache is valid only for the same key: the stratalint build, the configuration and rule
+//! selection, and the project's shape (each file's module, layer, crate and test status, the crates
+//! and their dependencies), since all of these change what a file's walk finds. Inside a key, an
+//! entry is used when the file's content hash matches. Files with findings are cached too.
+//!
+//! The cache is written atomically (a temporary file renamed into place); a cache that cannot be
+//! read or written is ignored, never an error.
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::deps::FileDeps;
+use crate::diagnostic::Diagnostic;
+use crate::project::Project;
+use crate::suppress::{Directive, Malformed};
+
+/// The cache directory under the project root.
+pub const DIR: &str = ".stratalint_cache";
+
+const FORMAT: u32 = 1;
+
+/// What the walk of one file produced, as stored.
+#[derive(Serialize, Deserialize, Default)]
+pub struct Entry {
+    pub content_hash: u64,
+    pub diags: Vec<Diagnostic>,
+    /// (rule index, fact type, fact JSON)
+    pub facts: Vec<(usize, String, String)>,
+    pub handlers: Vec<String>,
+    pub reexports: Vec<(String, String)>,
+    pub deps: FileDeps,
+    pub offloaders: Vec<(String, usize)>,
+    pub offload_edges: Vec<(String, usize, String, usize)>,
+    pub directives: Vec<Directive>,
+    pub malformed: Vec<Malformed>,
+    pub checked: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    format: u32,
+    key: u64,
+    entries: FxHashMap<String, Entry>,
+}
+
+/// The entries of the previous run with the same key.
+pub struct Cache {
+    file: PathBuf,
+    key: u64,
+    entries: FxHashMap<String, Entry>,
+}
+
+/// A hash of file content (SipHash with fixed keys: stable for a build, which is in the key).
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// What makes one run's findings comparable with another's: see the module docs.
+pub fn run_key(config: &Config, project: &Project, selection: &[bool], extra: &[&str]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    FORMAT.hash(&mut h);
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    // the build itself: a rebuilt binary may walk differently under the same version
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|e| std::fs::metadata(e).ok())
+    {
+        meta.len().hash(&mut h);
+        if let Ok(t) = meta.modified() {
+            t.hash(&mut h);
+        }
+    }
+    config.text.as_deref().unwrap_or("").hash(&mut h);
+    config.table_path.hash(&mut h);
+    selection.hash(&mut h);
+    extra.hash(&mut h);
+    for c in &project.crates {
+        (&c.name, &c.dir, &c.roots).hash(&mut h);
+        let mut renames: Vec<_> = c.renames.iter().collect();
+        renames.sort();
+        renames.hash(&mut h);
+        for d in &c.deps {
+            (&d.name, &d.package).hash(&mut h);
+        }
+    }
+    for f in &project.files {
+        (
+            &*f.rel,
+            &f.module,
+            f.crate_idx,
+            f.layer,
+            f.is_test,
+            f.reachable,
+        )
+            .hash(&mut h);
+        format!("{:?}", f.target).hash(&mut h);
+    }
+    h.finish()
+}
+
+impl Cache {
+    /// The cache of the project at `root` for `key` (empty when there is none or it is for
+    /// another key).
+    pub fn load(root: &Path, key: u64) -> Cache {
+        let file = root.join(DIR).join(format!("v{FORMAT}.json"));
+        let entries = std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
+            .filter(|s| s.format == FORMAT && s.key == key)
+            .map(|s| s.entries)
+            .unwrap_or_default();
+        Cache { file, key, entries }
+    }
+
+    /// How many files the loaded cache holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The stored walk of `rel` if its content hash is `hash`.
+    pub fn get(&self, rel: &str, hash: u64) -> Option<&Entry> {
+        self.entries.get(rel).filter(|e| e.content_hash == hash)
+    }
+
+    /// Write this run's entries (they replace the previous run's).
+    pub fn write(&self, entries: FxHashMap<String, Entry>) {
+        let Some(dir) = self.file.parent() else {
+            return;
+        };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        // keep the cache out of version control and backups, as cargo does for target/
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            let _ = std::fs::write(&ignore, "# written by stratalint\n*\n");
+        }
+        let tag = dir.join("CACHEDIR.TAG");
+        if !tag.exists() {
+            let _ = std::fs::write(
+                &tag,
+                "Signature: 8a477f597d28d172789f06886806bc55\n# stratalint's cache: https://bford.info/cachedir/\n",
+            );
+        }
+        let stored = Stored {
+            format: FORMAT,
+            key: self.key,
+            entries,
+        };
+        let Ok(bytes) = serde_json::to_vec(&stored) else {
+            return;
+        };
+        let tmp = self
+            .file
+            .with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &self.file).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// Remove the cache of the project at `root`. Returns whether there was one.
+pub fn clean(root: &Path) -> std::io::Result<bool> {
+    let dir = root.join(DIR);
+    if !dir.exists() {
+        return Ok(false);
+    }
+    std::fs::remove_dir_all(dir)?;
+    Ok(true)
+}

@@ -1,0 +1,139 @@
+//! The content-hash cache: a warm run gives exactly the cold run's output (findings of files it did
+//! not parse included, cross-file ones too), edits and configuration changes are seen, and the
+//! cache never changes what is reported.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn stratalint(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stratalint"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run stratalint")
+}
+
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = common::fixture(name);
+    let walk = walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".stratalint_cache");
+    for entry in walk {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&src).unwrap();
+        let dest = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    dir
+}
+
+/// The JSON report without the timing.
+fn report(args: &[&str], cwd: &Path) -> serde_json::Value {
+    let mut full = vec!["check", "--format", "json"];
+    full.extend_from_slice(args);
+    let o = stratalint(&full, cwd);
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    v["summary"]["elapsed_ms"] = serde_json::Value::Null;
+    v
+}
+
+#[test]
+fn warm_runs_report_exactly_what_cold_runs_do() {
+    let p = copy_fixture("violations");
+    let root = p.path();
+    let cold = report(&[], root);
+    assert!(
+        root.join(".stratalint_cache/v1.json").is_file(),
+        "the cache is written"
+    );
+    let ignore = std::fs::read_to_string(root.join(".stratalint_cache/.gitignore")).unwrap();
+    assert!(
+        ignore.lines().any(|l| l == "*"),
+        "the cache ignores itself in git"
+    );
+    let warm = report(&[], root);
+    assert_eq!(cold, warm);
+    // cross-file findings (a handler registered in another file) come back from cached facts
+    let uncached = report(&["--no-cache"], root);
+    assert_eq!(cold, uncached);
+    // with one thread and with many, warm
+    assert_eq!(cold, report(&["--jobs", "1"], root));
+    assert_eq!(cold, report(&["--jobs", "8"], root));
+}
+
+#[test]
+fn edits_and_configuration_changes_are_seen() {
+    let p = copy_fixture("violations");
+    let root = p.path();
+    let before = report(&[], root);
+    let count = |v: &serde_json::Value| v["diagnostics"].as_array().unwrap().len();
+    // a new violation in a file the cache knows
+    let service = root.join("src/services/user_service.rs");
+    let text = std::fs::read_to_string(&service).unwrap();
+    std::fs::write(
+        &service,
+        text.replace(
+            "    /// Trap: the same work done right.",
+            "    pub async fn nap(&self) {\n        std::thread::sleep(std::time::Duration::from_millis(1));\n    }\n\n    /// Trap: the same work done right.",
+        ),
+    )
+    .unwrap();
+    let edited = report(&[], root);
+    assert_eq!(count(&edited), count(&before) + 1, "the edit is seen");
+    assert_eq!(edited, report(&["--no-cache"], root));
+    // a configuration change invalidates the cache
+    std::fs::write(root.join("stratalint.toml"), "ignore = [\"async\"]\n").unwrap();
+    let configured = report(&[], root);
+    assert!(configured["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["family"] != "async"));
+    assert_eq!(configured, report(&["--no-cache"], root));
+    // so does a different selection on the command line
+    let selected = report(&["--select", "naming"], root);
+    assert!(selected["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["family"] == "naming"));
+}
+
+#[test]
+fn no_cache_writes_nothing_and_clean_removes_the_cache() {
+    let p = copy_fixture("clean");
+    let root = p.path();
+    report(&["--no-cache"], root);
+    assert!(!root.join(".stratalint_cache").exists());
+    report(&[], root);
+    assert!(root.join(".stratalint_cache").exists());
+    let o = stratalint(&["clean"], root);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!root.join(".stratalint_cache").exists());
+    let o = stratalint(&["clean"], root);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no cache"));
+}
+
+#[test]
+fn a_corrupt_cache_is_ignored() {
+    let p = copy_fixture("violations");
+    let root = p.path();
+    let cold = report(&[], root);
+    std::fs::write(root.join(".stratalint_cache/v1.json"), b"{ not json").unwrap();
+    assert_eq!(cold, report(&[], root));
+    std::fs::write(root.join(".stratalint_cache/v1.json"), b"").unwrap();
+    assert_eq!(cold, report(&[], root));
+}
