@@ -362,6 +362,23 @@ pub fn check(
         .map_err(|e| CheckError::Usage(format!("cannot start worker threads: {e}")))?;
 
     let rule_slice: &[Box<dyn Rule>] = &rules;
+    let rule_metas: &[&'static RuleMeta] = &metas[n_engine..];
+    // which rules run on each file, and their dispatch lists: computed once per distinct selection
+    // (files differ only through `[[overrides]]`), not once per file
+    let mut dispatch_of: FxHashMap<Vec<bool>, usize> = FxHashMap::default();
+    let mut dispatches: Vec<Dispatch<'_>> = Vec::new();
+    let plans: Vec<(Vec<bool>, Vec<Option<Severity>>, usize)> = project
+        .files
+        .iter()
+        .map(|file| {
+            let (on, sev) = enabled_for(&config, &selection, &metas, &file.rel);
+            let idx = *dispatch_of.entry(on.clone()).or_insert_with(|| {
+                dispatches.push(Dispatch::new(rule_slice, &on[n_engine..]));
+                dispatches.len() - 1
+            });
+            (on, sev, idx)
+        })
+        .collect();
     // the cache serves files whose content is unchanged since a run with the same key; a stdin
     // buffer is never cached (it is not the file on disk)
     let cache_key = cache::run_key(&config, &project, &selection.base, &[]);
@@ -371,8 +388,10 @@ pub fn check(
         project
             .files
             .par_iter()
-            .map(|file| {
-                let (on, sev) = enabled_for(&config, &selection, &metas, &file.rel);
+            .zip(plans.par_iter())
+            .map(|(file, (on, sev, dispatch))| {
+                let sev = sev.clone();
+                let dispatch = &dispatches[*dispatch];
                 let overlay = stdin
                     .as_ref()
                     .filter(|(p, _)| *p == file.abs)
@@ -392,7 +411,7 @@ pub fn check(
                     }
                 }
                 let res = check_file(
-                    file, read, &project, &config, rule_slice, &metas, n_engine, &on,
+                    file, read, &project, &config, rule_slice, rule_metas, dispatch, n_engine, on,
                 );
                 (res, sev, hash.unwrap_or(0), true)
             })
@@ -505,7 +524,7 @@ pub fn check(
         if !file.report {
             continue;
         }
-        let (on, _) = enabled_for(&config, &selection, &metas, &file.rel);
+        let on = &plans[fi].0;
         diags.retain(|d| match &d.requires {
             Some(Requirement::FnIsHandler(path)) => handlers.contains(path.as_str()),
             Some(Requirement::NotOffloaded { callee, arg }) => {
@@ -821,12 +840,15 @@ fn check_file(
     project: &Project,
     config: &Config,
     rules: &[Box<dyn Rule>],
-    metas: &[&'static RuleMeta],
+    rule_metas: &[&'static RuleMeta],
+    dispatch: &Dispatch<'_>,
     n_engine: usize,
     on: &[bool],
 ) -> FileResult {
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        check_file_inner(file, read, project, config, rules, metas, n_engine, on)
+        check_file_inner(
+            file, read, project, config, rules, rule_metas, dispatch, n_engine, on,
+        )
     }));
     #[cfg(not(fuzzing))]
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -861,7 +883,8 @@ fn check_file_inner(
     project: &Project,
     config: &Config,
     rules: &[Box<dyn Rule>],
-    metas: &[&'static RuleMeta],
+    rule_metas: &[&'static RuleMeta],
+    dispatch: &Dispatch<'_>,
     n_engine: usize,
     on: &[bool],
 ) -> FileResult {
@@ -999,9 +1022,6 @@ fn check_file_inner(
             return res;
         }
     };
-    let enabled: Vec<bool> = (0..rules.len()).map(rule_on).collect();
-    let dispatch = Dispatch::new(rules, &enabled);
-    let rule_metas: Vec<&'static RuleMeta> = metas[n_engine..].to_vec();
     let arena = typed_arena::Arena::new();
     let out: FileOutput = {
         let walker = Walker::new(

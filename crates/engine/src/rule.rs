@@ -164,6 +164,13 @@ pub trait Rule: Send + Sync {
 
     fn hooks(&self) -> Hooks;
 
+    /// Does the rule look at test code (`#[cfg(test)]`, `#[test]` functions, test files)? Most
+    /// conventions are about the code that runs in production; the engine does not dispatch test
+    /// code to the rules that answer no, which is most of them.
+    fn applies_to_tests(&self) -> bool {
+        false
+    }
+
     /// Accept the rule's options. The default accepts none.
     fn configure(&mut self, options: RuleOptions<'_>) -> Result<(), toml::de::Error> {
         use serde::Deserialize;

@@ -305,8 +305,17 @@ impl Resolver {
 
     /// Resolve a `syn::Path`.
     pub fn resolve(&self, path: &syn::Path) -> Option<QualifiedName> {
-        let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        // one buffer for all segments (idents only display themselves): resolution runs for most
+        // paths of every file
+        use std::fmt::Write;
+        let mut text = String::with_capacity(48);
+        let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(path.segments.len());
+        for seg in &path.segments {
+            let start = text.len();
+            let _ = write!(text, "{}", seg.ident);
+            bounds.push((start, text.len()));
+        }
+        let refs: Vec<&str> = bounds.iter().map(|&(a, b)| &text[a..b]).collect();
         if path.leading_colon.is_some() {
             return Some(self.extern_path(&refs));
         }

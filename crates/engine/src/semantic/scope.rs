@@ -117,15 +117,30 @@ pub struct Frames<'ast> {
     /// closure off the executor (a crate's own `run_blocking(f)` around `spawn_blocking`), which
     /// only the whole project can tell.
     closure_args: Vec<(usize, String, usize)>,
+    /// How many test frames (`#[cfg(test)]` modules and impls, test functions) are open: asked on
+    /// every node, so kept rather than searched.
+    test_depth: usize,
+}
+
+fn is_test_frame(f: &Frame<'_>) -> bool {
+    match f {
+        Frame::Mod { test } | Frame::Impl { test, .. } => *test,
+        Frame::Fn(info) => info.is_test,
+        _ => false,
+    }
 }
 
 impl<'ast> Frames<'ast> {
     pub fn push(&mut self, f: Frame<'ast>) {
+        self.test_depth += usize::from(is_test_frame(&f));
         self.stack.push(f);
     }
 
     pub fn pop(&mut self) -> Option<Frame<'ast>> {
         let f = self.stack.pop();
+        if f.as_ref().is_some_and(is_test_frame) {
+            self.test_depth -= 1;
+        }
         let len = self.stack.len();
         while self.closure_args.last().is_some_and(|(i, _, _)| *i >= len) {
             self.closure_args.pop();
@@ -213,12 +228,7 @@ impl<'ast> Frames<'ast> {
 
     /// Test code: a test file, `#[cfg(test)]` module or impl, `#[test]` function.
     pub fn in_test(&self) -> bool {
-        self.file_is_test
-            || self.stack.iter().any(|f| match f {
-                Frame::Mod { test } | Frame::Impl { test, .. } => *test,
-                Frame::Fn(info) => info.is_test,
-                _ => false,
-            })
+        self.file_is_test || self.test_depth > 0
     }
 
     /// Inside a `static`/`const`/lazy initializer.

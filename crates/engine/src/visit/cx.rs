@@ -428,6 +428,19 @@ impl<'a, 'ast> Cx<'a, 'ast> {
                 self.expr_type(&m.receiver)
             }
             Expr::Call(c) => {
+                // `Type::new(..)`: only a path written with a type before its last segment (or an
+                // imported function) can be one; resolving is the costly part
+                if let Expr::Path(p) = &*c.func {
+                    let n = p.path.segments.len();
+                    let typed = n >= 2
+                        && p.path.segments[n - 2]
+                            .ident
+                            .to_string()
+                            .starts_with(|ch: char| ch.is_ascii_uppercase());
+                    if !typed && p.qself.is_none() {
+                        return None;
+                    }
+                }
                 let q = self.resolve_expr(&c.func)?;
                 if q.is_associated() {
                     q.parent()

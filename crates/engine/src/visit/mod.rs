@@ -187,23 +187,34 @@ pub struct FileOutput {
 pub struct Dispatch<'r> {
     pub rules: &'r [Box<dyn Rule>],
     pub lists: [Vec<usize>; 15],
+    /// The same for test code: only rules that look at tests ([`Rule::applies_to_tests`]).
+    pub test_lists: [Vec<usize>; 15],
 }
 
 impl<'r> Dispatch<'r> {
     pub fn new(rules: &'r [Box<dyn Rule>], enabled: &[bool]) -> Dispatch<'r> {
         let mut lists: [Vec<usize>; 15] = Default::default();
+        let mut test_lists: [Vec<usize>; 15] = Default::default();
         for (i, r) in rules.iter().enumerate() {
             if !enabled.get(i).copied().unwrap_or(false) {
                 continue;
             }
             let bits = r.hooks().bits();
-            for (h, list) in lists.iter_mut().enumerate() {
+            let in_tests = r.applies_to_tests();
+            for h in 0..15 {
                 if bits & (1 << h) != 0 {
-                    list.push(i);
+                    lists[h].push(i);
+                    if in_tests {
+                        test_lists[h].push(i);
+                    }
                 }
             }
         }
-        Dispatch { rules, lists }
+        Dispatch {
+            rules,
+            lists,
+            test_lists,
+        }
     }
 
     pub fn has(&self, hook: crate::rule::Hooks) -> bool {

@@ -64,31 +64,42 @@ impl Cx<'_, '_> {
                     StrOrigin::Opaque
                 }
             }
-            // an empty string or vector to be filled (`String::new()`, `Vec::with_capacity(n)`):
-            // what is pushed into it decides
-            Expr::Call(c)
-                if self.resolve_expr(&c.func).is_some_and(|q| {
-                    q.is_any(&[
-                        "std::string::String::new",
-                        "std::string::String::with_capacity",
-                        "std::vec::Vec::new",
-                        "std::vec::Vec::with_capacity",
-                    ])
-                }) =>
-            {
-                StrOrigin::Static
-            }
-            // `quote_ident(name)`, `shell_escape::escape(arg)`: escaped for the target language
-            Expr::Call(c)
-                if self
-                    .resolve_expr(&c.func)
-                    .is_some_and(|q| is_sanitizer(q.last())) =>
-            {
-                StrOrigin::Static
-            }
-            Expr::Call(c) if c.args.len() == 1 => match self.resolve_expr(&c.func) {
-                Some(q)
-                    if q.is_any(&[
+            Expr::Call(c) => {
+                // the callee's last segment first: most calls are none of these, and resolving is
+                // the costly part
+                let Expr::Path(p) = &*c.func else {
+                    return StrOrigin::Opaque;
+                };
+                let Some(last) = p.path.segments.last().map(|s| s.ident.to_string()) else {
+                    return StrOrigin::Opaque;
+                };
+                let sanitizer = is_sanitizer(&last);
+                let known = matches!(
+                    last.as_str(),
+                    "new" | "with_capacity" | "from" | "to_string" | "into" | "Borrowed" | "Owned"
+                );
+                if !(sanitizer || known) {
+                    return StrOrigin::Opaque;
+                }
+                let Some(q) = self.resolve_expr(&c.func) else {
+                    return StrOrigin::Opaque;
+                };
+                // an empty string or vector to be filled (`String::new()`, `Vec::with_capacity(n)`):
+                // what is pushed into it decides
+                if q.is_any(&[
+                    "std::string::String::new",
+                    "std::string::String::with_capacity",
+                    "std::vec::Vec::new",
+                    "std::vec::Vec::with_capacity",
+                ]) {
+                    return StrOrigin::Static;
+                }
+                // `quote_ident(name)`, `shell_escape::escape(arg)`: escaped for the target language
+                if is_sanitizer(q.last()) {
+                    return StrOrigin::Static;
+                }
+                if c.args.len() == 1
+                    && q.is_any(&[
                         "std::string::String::from",
                         "std::string::ToString::to_string",
                         "std::borrow::Cow::from",
@@ -96,12 +107,12 @@ impl Cx<'_, '_> {
                         "std::convert::Into::into",
                         "std::borrow::Cow::Borrowed",
                         "std::borrow::Cow::Owned",
-                    ]) =>
+                    ])
                 {
-                    self.str_origin(&c.args[0])
+                    return self.str_origin(&c.args[0]);
                 }
-                _ => StrOrigin::Opaque,
-            },
+                StrOrigin::Opaque
+            }
             Expr::Path(p) if p.qself.is_none() => {
                 let last = p
                     .path
