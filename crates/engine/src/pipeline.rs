@@ -1029,8 +1029,8 @@ fn check_file_inner(
             project,
             config,
             &src,
-            &rule_metas,
-            &dispatch,
+            rule_metas,
+            dispatch,
             &arena,
             &config.escape_hatches,
         );
