@@ -247,7 +247,8 @@ def count_semgrep(json_file):
         rule = r["check_id"].rsplit(".", 1)[-1]
         counts[rule] = counts.get(rule, 0) + 1
     counts["scanned"] = len(doc.get("paths", {}).get("scanned", []))
-    counts["errors"] = len(doc.get("errors", []))
+    counts["errors"] = [(e.get("level", "?"), " ".join((e.get("message") or str(e.get("type"))).split())[:200])
+                        for e in doc.get("errors", [])]
     return counts
 
 
@@ -514,7 +515,9 @@ def main():
     if semgrep:
         sc = counts["corpus"]["semgrep"]
         L += ["", f"semgrep scanned {sc['scanned']} of {len(files)} .rs files (its default `.semgrepignore` skips "
-              f"tests/ and the like, which the rules exclude anyway) and reported {sc['errors']} errors."]
+              f"tests/ and the like, which the rules exclude anyway) and reported {len(sc['errors'])} errors or warnings"
+              + (":" if sc["errors"] else ".")]
+        L += [f"- {level}: {message}" for level, message in sc["errors"][:5]]
     L += ["", "On the agreement fixture (bench/rules/agreement/src/lib.rs, each line says who flags it) "
           "ast-grep misses what needs imports followed and all three flag the rest, except the constant "
           "interpolated into SQL that only the pattern tools flag."]
