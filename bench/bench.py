@@ -168,9 +168,8 @@ def semgrep_cmd(exe, jobs, target, output):
 class Variant:
     """One command to time; `setup` runs (untimed) before each timed run."""
 
-    def __init__(self, name, cmd, setup=None, stdout=None, env=None, shown=None):
+    def __init__(self, name, cmd, setup=None, stdout=None, env=None):
         self.name, self.cmd, self.setup, self.stdout, self.env = name, cmd, setup, stdout, env
-        self.shown = shown or cmd
         self.samples = []  # (wall s, user s, peak RSS KiB)
 
     def run(self):
@@ -451,7 +450,7 @@ def main():
          "|---|---:|---:|---:|---:|---|"]
     for x in variants:
         L.append(f"| {x.name} | {x.wall:.3f} | {x.user:.2f} | {x.rss_mb:.1f} | {x.wall / floor.wall:.2f} "
-                 f"| `{shorten(x.shown, subst)}` |")
+                 f"| `{shorten(x.cmd, subst)}` |")
 
     targets = [
         ("cold / floor", cold.wall / floor.wall, f"≤ {COLD_OVER_FLOOR}", cold.wall / floor.wall <= COLD_OVER_FLOOR),
@@ -514,9 +513,9 @@ def main():
             L.append(f"| {where} | {narrow} | {st[whole]} | {st[narrow]} | {a} | {s} |")
     if semgrep:
         sc = counts["corpus"]["semgrep"]
-        L += ["", f"semgrep scanned {sc['scanned']} of {len(files)} .rs files (its default `.semgrepignore` skips "
-              f"tests/ and the like, which the rules exclude anyway) and reported {len(sc['errors'])} errors or warnings"
-              + (":" if sc["errors"] else ".")]
+        L += ["", f"semgrep scanned {sc['scanned']} of {len(files)} .rs files (its default `.semgrepignore` "
+              "skips tests/ and the like, which the rules exclude anyway) and reported "
+              f"{len(sc['errors'])} errors or warnings" + (":" if sc["errors"] else ".")]
         L += [f"- {level}: {message}" for level, message in sc["errors"][:5]]
     L += ["", "On the agreement fixture (bench/rules/agreement/src/lib.rs, each line says who flags it) "
           "ast-grep misses what needs imports followed and all three flag the rest, except the constant "
