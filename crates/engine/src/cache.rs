@@ -11,6 +11,7 @@
 //! read or written is ignored, never an error.
 
 use std::hash::{Hash, Hasher};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
@@ -49,6 +50,29 @@ struct Stored {
     format: u32,
     key: u64,
     entries: FxHashMap<String, Entry>,
+}
+
+/// [`Stored`] as it is written: the same JSON, with the entries drawn from an iterator.
+#[derive(Serialize)]
+#[serde(bound = "")]
+struct Streamed<I: Iterator<Item = (String, Entry)>> {
+    format: u32,
+    key: u64,
+    entries: Once<I>,
+}
+
+/// An iterator serialized as a JSON map, once.
+struct Once<I>(std::cell::RefCell<Option<I>>);
+
+impl<I: Iterator<Item = (String, Entry)>> Serialize for Once<I> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = ser.serialize_map(None)?;
+        for (rel, entry) in self.0.borrow_mut().take().into_iter().flatten() {
+            map.serialize_entry(&rel, &entry)?;
+        }
+        map.end()
+    }
 }
 
 /// The entries of the previous run with the same key.
@@ -137,7 +161,9 @@ impl Cache {
     }
 
     /// Write this run's entries (they replace the previous run's).
-    pub fn write(&self, entries: FxHashMap<String, Entry>) {
+    /// The entries are serialized one at a time as `entries` yields them, straight into the file
+    /// (never all of them in memory at once, nor the whole JSON text).
+    pub fn write(&self, entries: impl Iterator<Item = (String, Entry)>) {
         let Some(dir) = self.file.parent() else {
             return;
         };
@@ -156,18 +182,19 @@ impl Cache {
                 "Signature: 8a477f597d28d172789f06886806bc55\n# stratalint's cache: https://bford.info/cachedir/\n",
             );
         }
-        let stored = Stored {
+        let stored = Streamed {
             format: FORMAT,
             key: self.key,
-            entries,
-        };
-        let Ok(bytes) = serde_json::to_vec(&stored) else {
-            return;
+            entries: Once(std::cell::RefCell::new(Some(entries))),
         };
         let tmp = self
             .file
             .with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &self.file).is_err() {
+        let written = std::fs::File::create(&tmp).is_ok_and(|f| {
+            let mut out = std::io::BufWriter::new(f);
+            serde_json::to_writer(&mut out, &stored).is_ok() && out.flush().is_ok()
+        });
+        if !written || std::fs::rename(&tmp, &self.file).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }

@@ -13,7 +13,9 @@ type AnyValue = Box<dyn Any + Send + Sync>;
 
 /// One fact of one rule about one file.
 pub struct Fact {
-    type_name: String,
+    /// `std::any::type_name` of the value: borrowed for live facts (there are many), owned when
+    /// read from the cache.
+    type_name: std::borrow::Cow<'static, str>,
     repr: Repr,
 }
 
@@ -37,7 +39,7 @@ fn encode<T: Any + Serialize>(value: &(dyn Any + Send + Sync)) -> Option<String>
 impl Fact {
     pub fn new<T: Any + Send + Sync + Serialize>(value: T) -> Fact {
         Fact {
-            type_name: std::any::type_name::<T>().to_string(),
+            type_name: std::borrow::Cow::Borrowed(std::any::type_name::<T>()),
             repr: Repr::Live {
                 value: Box::new(value),
                 encode: encode::<T>,
@@ -48,7 +50,7 @@ impl Fact {
     /// A fact as the cache stored it.
     pub fn stored(type_name: String, json: String) -> Fact {
         Fact {
-            type_name,
+            type_name: std::borrow::Cow::Owned(type_name),
             repr: Repr::Stored {
                 json,
                 decoded: OnceLock::new(),
@@ -80,7 +82,7 @@ impl Fact {
             Repr::Live { value, encode } => encode(value.as_ref())?,
             Repr::Stored { json, .. } => json.clone(),
         };
-        Some((self.type_name.clone(), json))
+        Some((self.type_name.to_string(), json))
     }
 }
 

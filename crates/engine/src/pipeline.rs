@@ -423,8 +423,7 @@ pub fn check(
                 .files
                 .iter()
                 .zip(&walked)
-                .filter_map(|(f, (r, _, hash, _))| Some((f.rel.to_string(), r.to_entry(*hash)?)))
-                .collect();
+                .filter_map(|(f, (r, _, hash, _))| Some((f.rel.to_string(), r.to_entry(*hash)?)));
             cache.write(entries);
         }
     }
@@ -631,6 +630,7 @@ pub fn check(
         files: project.files,
         graph,
     });
+    phases::report();
     Ok(CheckResult {
         diagnostics: out,
         files_checked,
@@ -987,6 +987,7 @@ fn check_file_inner(
             return res;
         }
     };
+    let t_pre = phases::start();
     let (directives, malformed) = suppress::scan_rust(&src, &file.rel);
     res.directives = directives;
     res.malformed = malformed;
@@ -1002,6 +1003,7 @@ fn check_file_inner(
         );
         return res;
     }
+    let t_parse = phases::lap(phases::PRE, t_pre);
     let ast = match syn::parse_file(src.text()) {
         Ok(ast) => ast,
         Err(e) => {
@@ -1022,6 +1024,7 @@ fn check_file_inner(
             return res;
         }
     };
+    let t_walk = phases::lap(phases::PARSE, t_parse);
     let arena = typed_arena::Arena::new();
     let out: FileOutput = {
         let walker = Walker::new(
@@ -1036,8 +1039,10 @@ fn check_file_inner(
         );
         walker.walk_file(&ast)
     };
+    let t_drop = phases::lap(phases::WALK, t_walk);
     drop(arena);
     drop(ast);
+    phases::lap(phases::DROP, t_drop);
     res.diags.extend(out.diags);
     res.facts = out
         .facts
@@ -1050,6 +1055,50 @@ fn check_file_inner(
     res.offloaders = out.offloaders;
     res.offload_edges = out.offload_edges;
     res
+}
+
+/// Time spent per phase of the per-file pipeline, summed over threads, for profiling: set
+/// `STRATALINT_PHASE_TIMES=1` and `check` prints the totals to stderr. Comparing phases within one
+/// run stays meaningful on a busy machine, where wall times do not.
+mod phases {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    use std::time::Instant;
+
+    pub const PRE: usize = 0;
+    pub const PARSE: usize = 1;
+    pub const WALK: usize = 2;
+    pub const DROP: usize = 3;
+    const NAMES: [&str; 4] = ["suppressions+depth", "parse", "walk", "drop"];
+    static NANOS: [AtomicU64; 4] = [const { AtomicU64::new(0) }; 4];
+
+    fn on() -> bool {
+        static ON: OnceLock<bool> = OnceLock::new();
+        *ON.get_or_init(|| std::env::var_os("STRATALINT_PHASE_TIMES").is_some())
+    }
+
+    pub fn start() -> Option<Instant> {
+        on().then(Instant::now)
+    }
+
+    /// Add the time since `since` to `phase`; start the next phase.
+    pub fn lap(phase: usize, since: Option<Instant>) -> Option<Instant> {
+        let since = since?;
+        let now = Instant::now();
+        NANOS[phase].fetch_add((now - since).as_nanos() as u64, Ordering::Relaxed);
+        Some(now)
+    }
+
+    pub fn report() {
+        if !on() {
+            return;
+        }
+        let parse = NANOS[PARSE].load(Ordering::Relaxed).max(1) as f64;
+        for (name, n) in NAMES.iter().zip(&NANOS) {
+            let n = n.load(Ordering::Relaxed) as f64;
+            eprintln!("{name:>20}: {:8.1} ms  ({:.3}× parse)", n / 1e6, n / parse);
+        }
+    }
 }
 
 /// The parse-only floor for benchmarks: the same discovery, walk and reads, and a syn parse of

@@ -23,6 +23,8 @@ pub struct UseBinding {
 struct Scope {
     /// `Some(module path segments, without the crate)` for a module scope, `None` for a block.
     module: Option<Vec<String>>,
+    /// For a module scope: its canonical path (`myapp::api::v1`), computed once.
+    module_q: Option<QualifiedName>,
     bindings: FxHashMap<String, QualifiedName>,
     globs: Vec<QualifiedName>,
     /// `use path::Trait as _;`: in scope for its methods, bound to no name.
@@ -39,6 +41,8 @@ enum GlobHit {
 /// The import scopes of the file being walked, innermost last.
 pub struct Resolver {
     crate_name: String,
+    /// The crate's root module as a path (what `module_qname` is outside any module scope).
+    crate_q: QualifiedName,
     renames: FxHashMap<String, String>,
     /// Crates whose macros are in scope by bare name (`#[macro_use] extern crate log;`).
     macro_use: Vec<String>,
@@ -51,6 +55,7 @@ impl Resolver {
     pub fn new(crate_name: &str, renames: FxHashMap<String, String>) -> Resolver {
         Resolver {
             crate_name: crate_name.to_string(),
+            crate_q: QualifiedName::new(crate_name.to_string()),
             renames,
             macro_use: Vec::new(),
             scopes: Vec::new(),
@@ -73,20 +78,38 @@ impl Resolver {
 
     /// Canonical path of the current module (`myapp::api::v1`).
     pub fn module_qname(&self) -> QualifiedName {
-        let mut segs: Vec<&str> = vec![&self.crate_name];
-        segs.extend(self.module_path().iter().map(String::as_str));
-        QualifiedName::from_segments(&segs)
+        self.module_q().clone()
+    }
+
+    fn module_q(&self) -> &QualifiedName {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.module_q.as_ref())
+            .unwrap_or(&self.crate_q)
     }
 
     /// Canonical path of an item named `name` defined in the current module.
     pub fn item_qname(&self, name: &str) -> QualifiedName {
-        self.module_qname().join(name)
+        self.module_q().join(name)
+    }
+
+    /// Is `q` the item `name` of the current module (what [`Resolver::item_qname`] would build)?
+    fn is_item_here(&self, q: &QualifiedName, name: &str) -> bool {
+        q.as_str()
+            .strip_suffix(name)
+            .and_then(|m| m.strip_suffix("::"))
+            .is_some_and(|m| m == self.module_q().as_str())
     }
 
     /// Enter a module (the file's top level or an inline `mod`) with its items.
     pub fn push_module(&mut self, module: Vec<String>, items: &[Item]) {
+        let mut segs: Vec<&str> = vec![&self.crate_name];
+        segs.extend(module.iter().map(String::as_str));
+        let module_q = QualifiedName::from_segments(&segs);
         self.scopes.push(Scope {
             module: Some(module),
+            module_q: Some(module_q),
             ..Scope::default()
         });
         self.declare_items(items.iter());
@@ -363,7 +386,7 @@ impl Resolver {
                 if rest.is_empty() {
                     return None; // the `self` value
                 }
-                return Some(join(&self.module_qname(), rest));
+                return Some(join(self.module_q(), rest));
             }
             "super" => {
                 let mut module: Vec<&str> = self.module_path().iter().map(String::as_str).collect();
@@ -466,7 +489,7 @@ impl Resolver {
     pub fn import_binding(&self, name: &str) -> Option<&QualifiedName> {
         for scope in self.scopes.iter().rev() {
             if let Some(t) = scope.bindings.get(name) {
-                return (*t != self.item_qname(name)).then_some(t);
+                return (!self.is_item_here(t, name)).then_some(t);
             }
             if scope.module.is_some() {
                 break;

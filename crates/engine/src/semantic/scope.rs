@@ -297,6 +297,11 @@ pub fn is_cfg_test(attr: &syn::Attribute) -> bool {
     let Ok(list) = attr.meta.require_list() else {
         return false;
     };
+    // only `test` or `all(test, …)` can qualify: look at the first token before rendering the list
+    match list.tokens.clone().into_iter().next() {
+        Some(proc_macro2::TokenTree::Ident(i)) if i == "test" || i == "all" => {}
+        _ => return false,
+    }
     let tokens = list.tokens.to_string();
     tokens == "test" || tokens.starts_with("all (test") || tokens.starts_with("all(test")
 }
@@ -309,6 +314,12 @@ pub fn is_cfg_debug(attr: &syn::Attribute) -> bool {
     let Ok(list) = attr.meta.require_list() else {
         return false;
     };
+    // only `debug_assertions` or `all(debug_assertions, …)` can qualify: look at the first token
+    // before rendering the list
+    match list.tokens.clone().into_iter().next() {
+        Some(proc_macro2::TokenTree::Ident(i)) if i == "debug_assertions" || i == "all" => {}
+        _ => return false,
+    }
     let tokens = list.tokens.to_string();
     tokens == "debug_assertions"
         || tokens.starts_with("all (debug_assertions")

@@ -149,11 +149,10 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         if path.leading_colon.is_some() {
             return true;
         }
-        let first = first.ident.to_string();
-        if matches!(first.as_str(), "crate" | "self" | "super") {
+        if first.ident == "crate" || first.ident == "self" || first.ident == "super" {
             return true;
         }
-        path.segments.len() > 1 && self.resolver.names_crate(&first)
+        path.segments.len() > 1 && self.resolver.names_crate(&first.ident.to_string())
     }
 
     /// Is the item at canonical `path` imported here (by name, as `_`, or by a glob)? For traits,

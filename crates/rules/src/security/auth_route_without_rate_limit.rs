@@ -176,10 +176,29 @@ impl AuthRouteWithoutRateLimit {
         // what any function returning a value gives to a `.layer(f())`/`.wrap(f())`
         if !router {
             let limiter = is_limiter(cx, tail, &self.limiters);
-            cx.fact(LayerFn {
-                path: path.clone(),
-                limiter,
-            });
+            // a function returning a plain value is never given to `.layer(..)`: no fact for it
+            // (there is one such function in most bodies of code, and facts are kept to the end)
+            let plain = stratalint_engine::semantic::resolve::is_primitive(&ret)
+                || matches!(
+                    ret.as_str(),
+                    "String"
+                        | "Result"
+                        | "Option"
+                        | "Vec"
+                        | "HashMap"
+                        | "HashSet"
+                        | "BTreeMap"
+                        | "Cow"
+                        | "Duration"
+                        | "PathBuf"
+                        | "Uuid"
+                );
+            if limiter || !plain {
+                cx.fact(LayerFn {
+                    path: path.clone(),
+                    limiter,
+                });
+            }
         }
         if !matches!(
             ret.as_str(),
