@@ -265,6 +265,10 @@ fn enabled_for(
     (on, sev)
 }
 
+/// One file's walk in a run: its result, its severities, its content hash, whether it was walked
+/// (not served by the cache).
+type Walked = (FileResult, Vec<Option<Severity>>, u64, bool);
+
 /// What is kept of one file after its walk.
 #[derive(Default)]
 struct FileResult {
@@ -384,39 +388,51 @@ pub fn check(
     let cache_key = cache::run_key(&config, &project, &selection.base, &[]);
     let cache =
         (!opts.no_cache && opts.stdin.is_none()).then(|| Cache::load(&project.root, cache_key));
-    let walked: Vec<(FileResult, Vec<Option<Severity>>, u64, bool)> = pool.install(|| {
-        project
-            .files
+    // largest files first: the parse of a huge file then meets an almost empty heap (its memory is
+    // reused for the small results kept afterwards, instead of adding to them at the peak), and no
+    // thread is left with one long file at the end of the run; results stay in project order
+    let mut order: Vec<usize> = (0..project.files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(project.files[i].size));
+    let unordered: Vec<(usize, Walked)> = pool.install(|| {
+        order
             .par_iter()
-            .zip(plans.par_iter())
-            .map(|(file, (on, sev, dispatch))| {
-                let sev = sev.clone();
-                let dispatch = &dispatches[*dispatch];
-                let overlay = stdin
-                    .as_ref()
-                    .filter(|(p, _)| *p == file.abs)
-                    .map(|(_, c)| *c);
-                // files above the size limit are not read at all
-                let read = (file.size <= config.files.max_file_size).then(|| match overlay {
-                    Some(text) => Ok(text.as_bytes().to_vec()),
-                    None => std::fs::read(&file.abs),
-                });
-                let hash = match &read {
-                    Some(Ok(bytes)) => Some(cache::content_hash(bytes)),
-                    _ => None,
-                };
-                if let (Some(cache), Some(hash)) = (&cache, hash) {
-                    if let Some(entry) = cache.get(&file.rel, hash) {
-                        return (FileResult::from_entry(entry), sev, hash, false);
+            .map(|&i| (i, &project.files[i], &plans[i]))
+            .map(|(i, file, (on, sev, dispatch))| {
+                (i, {
+                    let sev = sev.clone();
+                    let dispatch = &dispatches[*dispatch];
+                    let overlay = stdin
+                        .as_ref()
+                        .filter(|(p, _)| *p == file.abs)
+                        .map(|(_, c)| *c);
+                    // files above the size limit are not read at all
+                    let read = (file.size <= config.files.max_file_size).then(|| match overlay {
+                        Some(text) => Ok(text.as_bytes().to_vec()),
+                        None => std::fs::read(&file.abs),
+                    });
+                    let hash = match &read {
+                        Some(Ok(bytes)) => Some(cache::content_hash(bytes)),
+                        _ => None,
+                    };
+                    if let (Some(cache), Some(hash)) = (&cache, hash) {
+                        if let Some(entry) = cache.get(&file.rel, hash) {
+                            return (i, (FileResult::from_entry(entry), sev, hash, false));
+                        }
                     }
-                }
-                let res = check_file(
-                    file, read, &project, &config, rule_slice, rule_metas, dispatch, n_engine, on,
-                );
-                (res, sev, hash.unwrap_or(0), true)
+                    let res = check_file(
+                        file, read, &project, &config, rule_slice, rule_metas, dispatch, n_engine,
+                        on,
+                    );
+                    (res, sev, hash.unwrap_or(0), true)
+                })
             })
             .collect()
     });
+    let mut slots: Vec<Option<Walked>> = (0..project.files.len()).map(|_| None).collect();
+    for (i, r) in unordered {
+        slots[i] = Some(r);
+    }
+    let walked: Vec<Walked> = slots.into_iter().flatten().collect();
     if let Some(cache) = &cache {
         if walked.iter().any(|w| w.3) || cache.len() != walked.len() {
             let entries = project
