@@ -30,6 +30,9 @@ use crate::source::{DecodeError, SourceText};
 use crate::suppress::{self, Directive, Malformed};
 use crate::visit::{Dispatch, FileOutput, TextCx, Walker};
 
+mod single;
+pub use single::{check_source, SourceChecker};
+
 /// Deeper nesting than this (brackets plus operator chains, see [`crate::lexer::nesting_depth`]) is
 /// refused: syn, the walk and the drop of the tree recurse on it. Hand-written code stays far below.
 pub const MAX_NESTING: usize = 2_000;
@@ -445,7 +448,53 @@ pub fn check(
     }
     let results: Vec<(FileResult, Vec<Option<Severity>>)> =
         walked.into_iter().map(|(r, s, _, _)| (r, s)).collect();
+    let settled = settle(
+        &project, &config, &rules, &metas, &selection, n_engine, &plans, results,
+    );
+    let root = project.root.clone();
+    let architecture = settled.dep_graph.map(|graph| Architecture {
+        files: project.files,
+        graph,
+    });
+    phases::report();
+    Ok(CheckResult {
+        diagnostics: settled.diagnostics,
+        files_checked: settled.files_checked,
+        checked_files: settled.checked_files,
+        root,
+        config,
+        elapsed: started.elapsed(),
+        metas,
+        architecture,
+    })
+}
 
+/// Which rules run on a file (metas' order), their severity overrides, and its dispatch list.
+type Plan = (Vec<bool>, Vec<Option<Severity>>, usize);
+
+/// What [`settle`] returns: the findings to report, the files checked, the dependency graph.
+struct Settled {
+    diagnostics: Vec<Diagnostic>,
+    files_checked: usize,
+    checked_files: Vec<Arc<str>>,
+    dep_graph: Option<DepGraph>,
+}
+
+/// The end of a check, after the walk: the rules' cross-file pass on the facts, the settling of
+/// conditional findings, suppressions and their hygiene, severities, the sort and the
+/// fingerprints. `results[i]` and `plans[i]` are the walk and the rule plan of `project.files[i]`;
+/// only files with `report` set are reported. Shared with [`SourceChecker`].
+#[allow(clippy::too_many_arguments)]
+fn settle(
+    project: &Project,
+    config: &Config,
+    rules: &[Box<dyn Rule>],
+    metas: &[&'static RuleMeta],
+    selection: &Selection,
+    n_engine: usize,
+    plans: &[Plan],
+    results: Vec<(FileResult, Vec<Option<Severity>>)>,
+) -> Settled {
     // ---- cross-file --------------------------------------------------------------------------
     let mut all_handlers: Vec<&str> = Vec::new();
     let mut reexports: FxHashMap<&str, &str> = FxHashMap::default();
@@ -466,7 +515,7 @@ pub fn check(
         .any(|(i, r)| r.hooks().contains(Hooks::DEPS) && selection.base[n_engine + i]);
     let dep_graph = wants_deps.then(|| {
         let per_file: Vec<&FileDeps> = results.iter().map(|(r, _)| &r.deps).collect();
-        crate::deps::assemble(&project, &config.layers, &per_file, &reexports)
+        crate::deps::assemble(project, &config.layers, &per_file, &reexports)
     });
     let offloaders = offloading_params(&results, &reexports);
     let mut project_diags = Vec::new();
@@ -480,8 +529,8 @@ pub fn check(
             .map(|(_, f, fi)| (*f, &project.files[*fi]))
             .collect();
         let mut cx = ProjectCx {
-            project: &project,
-            config: &config,
+            project,
+            config,
             meta: rule.meta(),
             facts: mine,
             handlers: &handlers,
@@ -641,22 +690,12 @@ pub fn check(
             && a.message == b.message
     });
     assign_fingerprints(&mut out);
-    let root = project.root.clone();
-    let architecture = dep_graph.map(|graph| Architecture {
-        files: project.files,
-        graph,
-    });
-    phases::report();
-    Ok(CheckResult {
+    Settled {
         diagnostics: out,
         files_checked,
         checked_files,
-        root,
-        config,
-        elapsed: started.elapsed(),
-        metas,
-        architecture,
-    })
+        dep_graph,
+    }
 }
 
 fn parse_cli_selectors(
