@@ -53,3 +53,24 @@ pub fn render(diags: &[Diagnostic]) -> String {
     }
     out
 }
+
+/// A copy of a fixture in a temporary directory.
+pub fn copy_fixture(rel: &str) -> tempfile::TempDir {
+    let src = fixture(rel);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let walk = walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".stratalint_cache");
+    for entry in walk {
+        let entry = entry.expect("walk");
+        let to = dir
+            .path()
+            .join(entry.path().strip_prefix(&src).expect("prefix"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    dir
+}
