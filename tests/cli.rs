@@ -165,6 +165,54 @@ fn config_errors_point_at_the_line_and_exit_2() {
 }
 
 #[test]
+fn a_config_that_is_not_toml_is_a_pointed_error() {
+    let p = project();
+    let cases: [(&[u8], &str, &str); 4] = [
+        (
+            b"this is not toml\n",
+            "stratalint.toml:1:6",
+            "key with no value",
+        ),
+        // TOML, then JSON
+        (
+            b"[files]\nmax-file-size = 10\n\n{ \"select\": [\"ALL\"] }\n",
+            "stratalint.toml:4:1",
+            "expected key",
+        ),
+        (
+            b"select = [\"async\"\n",
+            "stratalint.toml:1:18",
+            "unclosed array",
+        ),
+        (
+            b"\xff\xfe\x00\x01junk",
+            "stratalint.toml",
+            "not valid UTF-8",
+        ),
+    ];
+    for (text, at, what) in cases {
+        std::fs::write(p.path().join("stratalint.toml"), text).unwrap();
+        let o = stratalint(&["check", "--color", "never"], p.path());
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(at) && err.contains(what), "{at} {what}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    }
+    // a manifest that is not TOML is a finding, and the other files are checked
+    std::fs::remove_file(p.path().join("stratalint.toml")).unwrap();
+    std::fs::write(p.path().join("Cargo.toml"), "not a [manifest\n").unwrap();
+    let o = stratalint(&["check", "--format", "concise"], p.path());
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(
+        out.contains("Cargo.toml:1:5: error[syntax-error] invalid Cargo.toml"),
+        "{out}"
+    );
+    assert!(out.contains("[blocking-call-in-async]"), "{out}");
+}
+
+#[test]
 fn config_in_cargo_metadata_is_found_walking_up() {
     let p = project();
     let manifest = "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.stratalint]\nignore = [\"async\"]\n";
