@@ -137,3 +137,64 @@ fn a_corrupt_cache_is_ignored() {
     std::fs::write(root.join(".stratalint_cache/v1.json"), b"").unwrap();
     assert_eq!(cold, report(&[], root));
 }
+
+/// The report's bytes, with the timing (the one thing allowed to differ between runs) blanked.
+fn report_bytes(args: &[&str], cwd: &Path) -> String {
+    let o = stratalint(args, cwd);
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = String::from_utf8(o.stdout).expect("utf-8");
+    match text.find("\"elapsed_ms\":") {
+        Some(at) => {
+            let value = at + "\"elapsed_ms\":".len();
+            let rest = text[value..].trim_start_matches(|c: char| c == ' ' || c.is_ascii_digit());
+            format!("{}\"elapsed_ms\": _{rest}", &text[..at])
+        }
+        None => text,
+    }
+}
+
+#[test]
+fn output_is_byte_identical_across_thread_counts_and_cold_and_warm_runs() {
+    for fixture in ["violations", "clean"] {
+        let p = copy_fixture(fixture);
+        let root = p.path();
+        let json = |extra: &[&str]| {
+            let mut args = vec!["check", "--format", "json"];
+            args.extend_from_slice(extra);
+            report_bytes(&args, root)
+        };
+        let reference = json(&["--no-cache", "--jobs", "1"]);
+        assert!(reference.contains("\"elapsed_ms\": _"), "{reference}");
+        let findings = reference.matches("\"fingerprint\"").count();
+        if fixture == "violations" {
+            assert!(findings > 5, "{fixture}: {findings} findings");
+        }
+        assert_eq!(json(&["--no-cache", "--jobs", "4"]), reference, "{fixture}");
+        assert!(!root.join(".stratalint_cache").exists());
+        // cold: the cache is written
+        assert_eq!(json(&["--jobs", "4"]), reference, "{fixture}: cold");
+        assert!(root.join(".stratalint_cache/v1.json").is_file());
+        // warm: served from it
+        assert_eq!(json(&["--jobs", "4"]), reference, "{fixture}: warm");
+        assert_eq!(
+            json(&["--jobs", "1"]),
+            reference,
+            "{fixture}: warm, one thread"
+        );
+        // a format without timing, whole
+        let sarif = |extra: &[&str]| {
+            let mut args = vec!["check", "--format", "sarif"];
+            args.extend_from_slice(extra);
+            report_bytes(&args, root)
+        };
+        assert_eq!(
+            sarif(&["--jobs", "1"]),
+            sarif(&["--no-cache", "--jobs", "4"]),
+            "{fixture}: sarif"
+        );
+    }
+}
