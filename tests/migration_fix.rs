@@ -314,3 +314,134 @@ fn diff_shows_and_fix_does() {
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("rename "), "{out}");
 }
+
+/// Every file under `root` by content: (bytes, how many files hold them).
+fn contents(root: &Path) -> std::collections::BTreeMap<Vec<u8>, usize> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file()
+            && !entry.path().to_string_lossy().contains(".stratalint_cache")
+        {
+            *out.entry(std::fs::read(entry.path()).expect("read"))
+                .or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn a_target_that_appears_after_the_plan_is_not_overwritten() {
+    let dir = copy_fixture("rules/migrations/presets/sqlx");
+    let root = dir.path();
+    std::fs::write(
+        root.join("migrations/20260123_0800_add_flags.up.sql"),
+        "-- up\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("migrations/20260123_0800_add_flags.down.sql"),
+        "-- down\n",
+    )
+    .expect("write");
+    let p = plan(root);
+    let r = renames(&p);
+    let up = pair(
+        "migrations/20260123_0800_add_flags.up.sql",
+        "migrations/20260123080000_add_flags.up.sql",
+    );
+    let down = pair(
+        "migrations/20260123_0800_add_flags.down.sql",
+        "migrations/20260123080000_add_flags.down.sql",
+    );
+    assert!(r.contains(&up) && r.contains(&down), "{r:#?}");
+    // between the plan and its application, someone writes the target of one rename, and of
+    // another a directory
+    std::fs::write(root.join(&down.1), "-- someone else's\n").expect("write");
+    let other = r
+        .iter()
+        .find(|(from, _)| !from.contains("add_flags"))
+        .expect("another rename")
+        .clone();
+    std::fs::create_dir(root.join(&other.1)).expect("mkdir");
+    let before = contents(root);
+    let lines = fix::apply(&p);
+    assert!(
+        lines.contains(&format!("not renamed {}: the target exists", down.0)),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(&format!("not renamed {}: the target exists", other.0)),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(&down.1)).expect("read"),
+        "-- someone else's\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(&down.0)).expect("read"),
+        "-- down\n"
+    );
+    assert!(root.join(&other.0).is_file() && root.join(&other.1).is_dir());
+    // the rest is renamed
+    assert_eq!(
+        std::fs::read_to_string(root.join(&up.1)).expect("read"),
+        "-- up\n"
+    );
+    assert!(!root.join(&up.0).exists());
+    assert_eq!(contents(root), before, "no file lost");
+}
+
+#[test]
+fn fix_never_loses_a_file() {
+    for fixture in [
+        "rules/migrations/presets/seed",
+        "rules/migrations/presets/sqlx",
+        "rules/migrations/alembic-create-date",
+    ] {
+        let dir = copy_fixture(fixture);
+        let root = dir.path();
+        let files = || {
+            walkdir::WalkDir::new(root)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    e.path()
+                        .strip_prefix(root)
+                        .expect("prefix")
+                        .display()
+                        .to_string()
+                })
+                .filter(|rel| !rel.starts_with(".stratalint_cache"))
+                .collect::<std::collections::BTreeSet<String>>()
+        };
+        let names_before = files();
+        let before = contents(root);
+        let (_, _, err) = cli(&["check", "--fix", "--no-cache", "."], root);
+        assert!(err.contains("renamed "), "{fixture}: {err}");
+        // the same bytes, in as many files
+        assert_eq!(contents(root), before, "{fixture}: {err}");
+        // and the names changed exactly as reported
+        let mut expected = names_before.clone();
+        for line in err.lines().filter_map(|l| l.strip_prefix("renamed ")) {
+            let (from, to) = line.split_once(" -> ").expect("from -> to");
+            if root.join(to).is_dir() {
+                // a diesel migration directory: its files moved with it
+                let moved: Vec<String> = expected
+                    .iter()
+                    .filter(|f| f.starts_with(&format!("{from}/")))
+                    .cloned()
+                    .collect();
+                for f in moved {
+                    expected.remove(&f);
+                    expected.insert(format!("{to}{}", &f[from.len()..]));
+                }
+            } else {
+                assert!(expected.remove(from), "{fixture}: {from} was not there");
+                assert!(expected.insert(to.to_string()), "{fixture}: {to} was there");
+            }
+        }
+        assert_eq!(files(), expected, "{fixture}: {err}");
+    }
+}
