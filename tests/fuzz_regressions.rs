@@ -1,9 +1,12 @@
 //! The single-file checker the fuzzers drive (`SourceChecker`) reports what a check reports, and
-//! every input a fuzzer found crashing stays fixed (see fuzz/README.md).
+//! every input a fuzzer found crashing stays fixed (see fuzz/README.md): each file of
+//! `tests/fuzz_regressions/` is checked, as the `check_file` target checks its input, by the binary
+//! in a copy of the violations fixture, with every rule and in every format.
 
 mod common;
 
 use std::path::Path;
+use std::process::Command;
 
 use stratalint_engine::config::{Config, Selector};
 use stratalint_engine::pipeline::SourceChecker;
@@ -97,4 +100,86 @@ fn the_single_file_checker_without_a_project() {
         found.iter().map(|d| d.rule).collect::<Vec<_>>(),
         ["file-too-large"]
     );
+}
+
+/// Where the `check_file` fuzz target puts its input, by the input's extension.
+fn paths_for(ext: &str) -> &'static [&'static str] {
+    match ext {
+        "rs" => &["src/api/fuzz.rs", "src/lib.rs"],
+        "sql" => &["migrations/20260120_0900_fuzz.sql"],
+        "py" => &["alembic/versions/20260120_0900_fuzz.py"],
+        other => panic!("no path for a `.{other}` input"),
+    }
+}
+
+#[test]
+fn crashing_inputs_found_by_the_fuzzers_stay_fixed() {
+    let dir = common::repo().join("tests/fuzz_regressions");
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty());
+    for input in inputs {
+        let bytes = std::fs::read(&input).unwrap();
+        let ext = input.extension().unwrap().to_str().unwrap();
+        for rel in paths_for(ext) {
+            let p = common::copy_fixture("violations");
+            let file = p.path().join(rel);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, &bytes).unwrap();
+            for format in [
+                "human",
+                "concise",
+                "json",
+                "json-lines",
+                "sarif",
+                "github",
+                "junit",
+                "rustc-json",
+            ] {
+                let o = Command::new(env!("CARGO_BIN_EXE_stratalint"))
+                    .args(["check", "--no-cache", "--select", "ALL", "--format", format])
+                    .current_dir(p.path())
+                    .env("NO_COLOR", "1")
+                    .output()
+                    .unwrap();
+                let err = String::from_utf8_lossy(&o.stderr);
+                let out = String::from_utf8_lossy(&o.stdout);
+                let what = format!("{} as {rel} in {format}", input.display());
+                assert!(
+                    matches!(o.status.code(), Some(0 | 1)),
+                    "{what}: {:?}\n{err}",
+                    o.status
+                );
+                assert!(!err.contains("panicked"), "{what}: {err}");
+                if format == "json" {
+                    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+                    let rules: Vec<&str> = v["diagnostics"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|d| d["rule"].as_str().unwrap())
+                        .collect();
+                    assert!(!rules.contains(&"internal-error"), "{what}: {out}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn table_names_that_stay_unsnaked_after_conversion() {
+    // `problem` recursed on the converted name until the stack overflowed, on the main thread
+    for name in ["order__lines", "\"Ordér\"", "\"OrderLin\u{11}es\""] {
+        let sql = format!("CREATE TABLE {name} (id BIGINT PRIMARY KEY);\n");
+        let p = project_with(&[("migrations/20260120_0900_add_lines.sql", sql.as_bytes())]);
+        let found = common::check(p.path(), &["ALL"]).diagnostics;
+        assert!(
+            found.iter().any(|d| d.rule == "table-name"),
+            "{name}: {}",
+            common::render(&found)
+        );
+    }
 }

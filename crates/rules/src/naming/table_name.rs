@@ -33,7 +33,13 @@ const QUALIFIERS: &[&str] = &[
 pub fn problem(name: &str) -> Option<(String, String)> {
     if !is_snake_case(name) {
         let fixed = to_snake_case(name);
-        let fixed = problem(&fixed).map_or(fixed, |(_, f)| f);
+        // the plural of the snake_case name; not again when that is still not snake_case
+        // (`order__lines`, `Ordér`): it would recurse forever
+        let fixed = if is_snake_case(&fixed) {
+            problem(&fixed).map_or(fixed, |(_, f)| f)
+        } else {
+            fixed
+        };
         return Some((format!("table `{name}` is not snake_case"), fixed));
     }
     let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
@@ -158,6 +164,10 @@ mod tests {
         assert_eq!(problem("events_2024"), None);
         assert_eq!(problem("users_archive"), None);
         assert_eq!(problem("user").unwrap().1, "users");
+        // names snake_case conversion cannot fix (found by the fuzzer: a stack overflow)
+        assert_eq!(problem("order__lines").unwrap().1, "order__lines");
+        assert_eq!(problem("Ordér").unwrap().1, "ordér");
+        assert_eq!(problem("OrderLin\u{11}es").unwrap().1, "order_lin\u{11}es");
         assert_eq!(problem("blog_post").unwrap().1, "blog_posts");
         assert_eq!(problem("category").unwrap().1, "categories");
         assert_eq!(problem("person").unwrap().1, "people");
