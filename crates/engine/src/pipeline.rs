@@ -448,9 +448,12 @@ pub fn check(
     }
     let results: Vec<(FileResult, Vec<Option<Severity>>)> =
         walked.into_iter().map(|(r, s, _, _)| (r, s)).collect();
-    let settled = settle(
-        &project, &config, &rules, &metas, &selection, n_engine, &plans, results,
-    );
+    // on a worker too: the cross-file rules get the workers' stack, not the caller's
+    let settled = pool.install(|| {
+        settle(
+            &project, &config, &rules, &metas, &selection, n_engine, &plans, results,
+        )
+    });
     let root = project.root.clone();
     let architecture = settled.dep_graph.map(|graph| Architecture {
         files: project.files,
