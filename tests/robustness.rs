@@ -548,3 +548,55 @@ fn a_check_changes_no_file_and_writes_only_its_cache() {
     }
     assert!(tree(elsewhere.path()).is_empty());
 }
+
+/// A rule whose cross-file pass panics: the run goes on, the panic becomes an `internal-error`
+/// finding naming the rule, the other findings are kept.
+#[test]
+fn a_panic_in_a_cross_file_pass_is_a_finding() {
+    use stratalint_engine::{Family, Hooks, ProjectCx, Rule, RuleMeta, Severity};
+
+    static META: RuleMeta = RuleMeta {
+        id: "panics-across-files",
+        family: Family::Errors,
+        severity: Severity::Error,
+        doc: "---\nid: panics-across-files\nfamily: errors\nseverity: error\nsummary: test\n---\n",
+        default_enabled: true,
+    };
+    struct Panics;
+    impl Rule for Panics {
+        fn meta(&self) -> &'static RuleMeta {
+            &META
+        }
+        fn hooks(&self) -> Hooks {
+            Hooks::PROJECT
+        }
+        fn check_project(&self, _cx: &mut ProjectCx<'_>) {
+            panic!("boom in the project pass");
+        }
+    }
+
+    let p = project_with(&[(
+        "src/lib.rs",
+        b"pub async fn s() { std::thread::sleep(std::time::Duration::ZERO); }\n",
+    )]);
+    let mut rules = stratalint_rules::all();
+    rules.push(Box::new(Panics));
+    let opts = stratalint_engine::CheckOptions {
+        cwd: p.path().to_path_buf(),
+        no_cache: true,
+        ..Default::default()
+    };
+    let res = stratalint_engine::check(&opts, rules).expect("the check runs");
+    let rules: Vec<&str> = res.diagnostics.iter().map(|d| d.rule).collect();
+    let internal = res
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "internal-error")
+        .expect("an internal-error finding");
+    assert!(
+        internal.message.contains("panics-across-files") && internal.message.contains("boom"),
+        "{}",
+        internal.message
+    );
+    assert!(rules.contains(&"blocking-call-in-async"), "{rules:?}");
+}

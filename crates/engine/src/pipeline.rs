@@ -542,8 +542,30 @@ fn settle(
             offloaders: &offloaders,
             out: Vec::new(),
         };
-        rule.check_project(&mut cx);
-        project_diags.extend(cx.out);
+        // a panic in a rule's cross-file pass costs that rule's findings, not the run
+        let ran = std::panic::catch_unwind(AssertUnwindSafe(move || {
+            rule.check_project(&mut cx);
+            cx.out
+        }));
+        match ran {
+            Ok(out) => project_diags.extend(out),
+            Err(panic) => {
+                if let Some(first) = project.files.first() {
+                    project_diags.push(
+                        new_diag(
+                            &INTERNAL_ERROR,
+                            Loc::file_start(first.rel.clone()),
+                            format!(
+                                "stratalint failed in the cross-file pass of `{}`: {}",
+                                rule.meta().id,
+                                panic_message(&*panic)
+                            ),
+                        )
+                        .with_help("this is a bug in stratalint; please report it"),
+                    );
+                }
+            }
+        }
     }
 
     // ---- settle, suppress, set severities --------------------------------------------------------
@@ -913,11 +935,7 @@ fn check_file(
     match result {
         Ok(r) => r,
         Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown panic");
+            let msg = panic_message(&*panic);
             FileResult {
                 diags: vec![new_diag(
                     &INTERNAL_ERROR,
@@ -932,6 +950,15 @@ fn check_file(
             }
         }
     }
+}
+
+/// The text a panic was raised with.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic")
 }
 
 #[allow(clippy::too_many_arguments)]
