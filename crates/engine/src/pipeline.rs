@@ -396,7 +396,7 @@ pub fn check(
     // thread is left with one long file at the end of the run; results stay in project order
     let mut order: Vec<usize> = (0..project.files.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(project.files[i].size));
-    let unordered: Vec<(usize, Walked)> = pool.install(|| {
+    let mut unordered: Vec<(usize, Walked)> = pool.install(|| {
         order
             .par_iter()
             .map(|&i| (i, &project.files[i], &plans[i]))
@@ -431,11 +431,8 @@ pub fn check(
             })
             .collect()
     });
-    let mut slots: Vec<Option<Walked>> = (0..project.files.len()).map(|_| None).collect();
-    for (i, r) in unordered {
-        slots[i] = Some(r);
-    }
-    let walked: Vec<Walked> = slots.into_iter().flatten().collect();
+    unordered.sort_unstable_by_key(|(i, _)| *i);
+    let walked: Vec<Walked> = unordered.into_iter().map(|(_, w)| w).collect();
     if let Some(cache) = &cache {
         if walked.iter().any(|w| w.3) || cache.len() != walked.len() {
             let entries = project

@@ -291,39 +291,34 @@ pub fn is_test_attr(attr: &syn::Attribute) -> bool {
 
 /// Is this `#[cfg(test)]` (also `#[cfg(all(test, …))]`)?
 pub fn is_cfg_test(attr: &syn::Attribute) -> bool {
-    if !attr.path().is_ident("cfg") {
-        return false;
-    }
-    let Ok(list) = attr.meta.require_list() else {
-        return false;
-    };
-    // only `test` or `all(test, …)` can qualify: look at the first token before rendering the list
-    match list.tokens.clone().into_iter().next() {
-        Some(proc_macro2::TokenTree::Ident(i)) if i == "test" || i == "all" => {}
-        _ => return false,
-    }
-    let tokens = list.tokens.to_string();
-    tokens == "test" || tokens.starts_with("all (test") || tokens.starts_with("all(test")
+    is_cfg_of(attr, "test")
 }
 
 /// Is this `#[cfg(debug_assertions)]` (also `#[cfg(all(debug_assertions, …))]`)?
 pub fn is_cfg_debug(attr: &syn::Attribute) -> bool {
+    is_cfg_of(attr, "debug_assertions")
+}
+
+/// Is this `#[cfg(word)]` or `#[cfg(all(word, …))]`?
+fn is_cfg_of(attr: &syn::Attribute, word: &str) -> bool {
     if !attr.path().is_ident("cfg") {
         return false;
     }
     let Ok(list) = attr.meta.require_list() else {
         return false;
     };
-    // only `debug_assertions` or `all(debug_assertions, …)` can qualify: look at the first token
-    // before rendering the list
+    // only `word` or `all(…)` can qualify: look at the first token before rendering the list
     match list.tokens.clone().into_iter().next() {
-        Some(proc_macro2::TokenTree::Ident(i)) if i == "debug_assertions" || i == "all" => {}
+        Some(proc_macro2::TokenTree::Ident(i)) if i == word || i == "all" => {}
         _ => return false,
     }
     let tokens = list.tokens.to_string();
-    tokens == "debug_assertions"
-        || tokens.starts_with("all (debug_assertions")
-        || tokens.starts_with("all(debug_assertions")
+    tokens == word
+        || tokens
+            .strip_prefix("all")
+            .map(str::trim_start)
+            .and_then(|t| t.strip_prefix('('))
+            .is_some_and(|t| t.starts_with(word))
 }
 
 /// `cfg!(debug_assertions)` → `Some(true)`, `!cfg!(debug_assertions)` → `Some(false)`: which branch
