@@ -5,6 +5,7 @@
 mod consts;
 mod cx;
 mod origin;
+mod spans;
 #[cfg(test)]
 mod tests;
 mod walker;
@@ -24,6 +25,7 @@ use crate::semantic::resolve::UseBinding;
 use crate::source::SourceText;
 
 pub use cx::{chain_root, Cx};
+pub use spans::expr_span;
 pub use walker::{Walker, ESCAPE_HATCH_FNS, ESCAPE_HATCH_METHODS};
 
 /// A call whose callee is a path: `std::fs::read(p)`, `UserService::new(repo)`.
@@ -45,7 +47,7 @@ impl Call<'_> {
     }
 
     pub fn span(&self) -> Span {
-        self.expr.span()
+        spans::call_span(self.expr)
     }
 
     /// The span of the callee path only (`std::fs::read` in `std::fs::read(p)`).
@@ -87,7 +89,7 @@ impl MethodCall<'_> {
     }
 
     pub fn span(&self) -> Span {
-        self.expr.span()
+        spans::method_call_span(self.expr)
     }
 }
 

@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 
-use stratalint_engine::{Call, Cx, FnNode, Hooks, Loc, MethodCall, ProjectCx, Rule, RuleMeta};
+use stratalint_engine::proc_macro2::Span;
+use stratalint_engine::{Call, Cx, FnNode, Hooks, MethodCall, ProjectCx, Rule, RuleMeta};
 
 use crate::shared::blocking::{
     PASSWORD_HASHERS, PASSWORD_HASH_FNS, PASSWORD_HASH_METHODS, PASSWORD_HASH_TRAITS,
@@ -70,10 +71,13 @@ fn hashing_method(cx: &Cx<'_, '_>, call: &MethodCall<'_>) -> Option<String> {
 }
 
 impl PasswordHashOnExecutor {
-    fn note(cx: &mut Cx<'_, '_>, hashing: Option<String>, callee: Option<Cow<'_, str>>, at: Loc) {
+    fn note(cx: &mut Cx<'_, '_>, hashing: Option<String>, callee: Option<Cow<'_, str>>, at: Span) {
         if Tracker::in_sync_body(cx) {
             match hashing {
-                Some(what) => Tracker::note_sink(cx, &what, KIND, at),
+                Some(what) => {
+                    let at = cx.loc(at);
+                    Tracker::note_sink(cx, &what, KIND, at)
+                }
                 None => {
                     if let Some(c) = callee {
                         Tracker::note_call(cx, &c);
@@ -92,7 +96,7 @@ impl PasswordHashOnExecutor {
                     _ => "async code".to_string(),
                 };
                 let d = cx
-                    .diag_at(
+                    .diag(
                         at,
                         format!(
                             "password hashing (`{what}`) runs on the async executor in {where_}"
@@ -104,6 +108,7 @@ impl PasswordHashOnExecutor {
             }
             None => {
                 if let Some(c) = callee {
+                    let at = cx.loc(at);
                     note_async_call(cx, &c, at);
                 }
             }
@@ -138,7 +143,7 @@ impl Rule for PasswordHashOnExecutor {
         }
         let callee = project_callee_of_call(cx, call);
         if hashing.is_some() || callee.is_some() {
-            let at = cx.loc(call.span());
+            let at = call.span();
             Self::note(cx, hashing, callee, at);
         }
     }
@@ -153,7 +158,7 @@ impl Rule for PasswordHashOnExecutor {
         }
         let callee = project_callee_of_method(cx, call);
         if hashing.is_some() || callee.is_some() {
-            let at = cx.loc(call.method_span());
+            let at = call.method_span();
             Self::note(cx, hashing, callee, at);
         }
     }

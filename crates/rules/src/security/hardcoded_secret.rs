@@ -422,18 +422,21 @@ impl Rule for HardcodedSecret {
 
     fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
         let Some(q) = &call.path else { return };
+        let first = q.first();
         let listed = KEY_CONSTRUCTORS
             .iter()
-            .find(|(krate, tail, _)| q.first() == *krate && super::common::ends_with(q, tail))
+            .find(|(krate, tail, _)| first == *krate && super::common::ends_with(q, tail))
             .map(|&(_, tail, index)| (tail.to_string(), index));
         // `type HmacSha256 = Hmac<Sha256>; HmacSha256::new_from_slice(b"…")`
         let aliased = || {
+            if q.last() != "new_from_slice" {
+                return None;
+            }
             let ty = q.parent()?;
             let mac = ["Hmac", "Mac", "Aes", "ChaCha", "Cipher"]
                 .iter()
                 .any(|m| ty.last().contains(m));
-            (q.last() == "new_from_slice" && mac)
-                .then(|| (format!("{}::new_from_slice", ty.last()), 0))
+            mac.then(|| (format!("{}::new_from_slice", ty.last()), 0))
         };
         let Some((tail, index)) = listed.or_else(aliased) else {
             return;

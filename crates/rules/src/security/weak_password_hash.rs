@@ -73,12 +73,18 @@ pub struct WeakPasswordHash {
 
 /// The digest a path belongs to: its crate, and the type or function it names.
 fn fast_digest(q: &stratalint_engine::QualifiedName) -> Option<&'static str> {
-    FAST.iter().find_map(|(krate, tail, name)| {
-        let s = q.as_str();
-        let hit = q.first() == *krate
-            && (s.ends_with(&format!("::{tail}")) || s.contains(&format!("::{tail}::")));
-        hit.then_some(*name)
-    })
+    let first = q.first();
+    let s = q.as_str();
+    // `md5::compute`, `sha2::Sha256::new`: the tail is a whole segment, last or not
+    let has_segment = |tail: &str| {
+        s.match_indices(tail).any(|(i, _)| {
+            s[..i].ends_with("::")
+                && (s.len() == i + tail.len() || s[i + tail.len()..].starts_with("::"))
+        })
+    };
+    FAST.iter()
+        .find(|(krate, tail, _)| first == *krate && has_segment(tail))
+        .map(|(_, _, name)| *name)
 }
 
 /// A function whose name says it handles passwords.
