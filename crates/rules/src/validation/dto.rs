@@ -235,12 +235,21 @@ pub fn root_binding(e: &Expr) -> Option<(String, Span)> {
 }
 
 /// A struct's DTO facts: derives, `Validate` library, free-text fields and their rules.
-pub fn dto_def(cx: &Cx<'_, '_>, s: &syn::ItemStruct) -> Option<DtoDef> {
+///
+/// Only structs that can come out of a request are kept: a body, query or form extractor needs
+/// `Deserialize` (derived, also under `cfg_attr`), and a struct deriving `Validate` is one by
+/// intent. `validating_only` keeps only the latter.
+pub fn dto_def(cx: &Cx<'_, '_>, s: &syn::ItemStruct, validating_only: bool) -> Option<DtoDef> {
     let syn::Fields::Named(named) = &s.fields else {
         return None;
     };
     let mut validate = None;
+    let mut deserializable = false;
     for a in &s.attrs {
+        if a.path().is_ident("cfg_attr") {
+            deserializable |= matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string().contains("Deserialize"));
+            continue;
+        }
         if !a.path().is_ident("derive") {
             continue;
         }
@@ -250,6 +259,7 @@ pub fn dto_def(cx: &Cx<'_, '_>, s: &syn::ItemStruct) -> Option<DtoDef> {
             continue;
         };
         for p in paths {
+            deserializable |= p.segments.last().is_some_and(|l| l.ident == "Deserialize");
             if p.segments.last().is_some_and(|l| l.ident == "Validate") {
                 validate = Some(match cx.resolve(&p) {
                     Some(q) if q.first() == "garde" => Lib::Garde,
@@ -257,6 +267,9 @@ pub fn dto_def(cx: &Cx<'_, '_>, s: &syn::ItemStruct) -> Option<DtoDef> {
                 });
             }
         }
+    }
+    if validate.is_none() && (validating_only || !deserializable) {
+        return None;
     }
     let allow_unvalidated = s
         .attrs

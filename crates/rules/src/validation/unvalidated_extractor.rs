@@ -55,7 +55,7 @@ impl Rule for UnvalidatedExtractor {
         if cx.in_test() {
             return;
         }
-        if let Some(def) = dto_def(cx, s).filter(|d| d.validate.is_some()) {
+        if let Some(def) = dto_def(cx, s, true) {
             cx.fact(def);
         }
     }

@@ -28,7 +28,7 @@ impl Rule for UnvalidatedRequestDto {
         if cx.in_test() {
             return;
         }
-        if let Some(def) = dto_def(cx, s) {
+        if let Some(def) = dto_def(cx, s, false) {
             cx.fact(def);
         }
     }
