@@ -26,7 +26,9 @@ pub use layers::{LayerMap, Role};
 pub use pipeline::{check, CheckError, CheckOptions, CheckResult, ProjectCx, StdinInput};
 pub use rule::{Hooks, Rule, RuleMeta, RuleOptions, TextFile};
 pub use semantic::{QualifiedName, StrOrigin};
-pub use visit::{Call, Cx, FnNode, MacroCall, MethodCall, PathKind, PathRef, TextCx, UseLeaf};
+pub use visit::{
+    Call, Cx, Derive, FnNode, MacroCall, MethodCall, PathKind, PathRef, TextCx, UseLeaf,
+};
 
 // Rules depend on the same syn as the engine.
 pub use proc_macro2;

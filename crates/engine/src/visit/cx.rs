@@ -49,6 +49,22 @@ pub struct Cx<'a, 'ast> {
     pub(super) loops: Vec<LoopKind<'ast>>,
     /// Per-rule working state for this file (see [`Cx::scratch`]), by rule index.
     pub(super) scratch: Vec<Option<Box<dyn std::any::Any>>>,
+    /// The derives of the last items asked about ([`Cx::derives`]), by address of their attributes.
+    derives: std::cell::RefCell<Vec<(usize, std::rc::Rc<[Derive]>)>>,
+}
+
+/// One path of a `#[derive(..)]`, with what it resolves to.
+pub struct Derive {
+    pub path: syn::Path,
+    /// The canonical path (`sqlx::FromRow` for `#[derive(Row)]` after `use sqlx::FromRow as Row`).
+    pub resolved: Option<QualifiedName>,
+}
+
+impl Derive {
+    /// Is the derive written with this last segment (`Validate` in `garde::Validate`)?
+    pub fn written_as(&self, name: &str) -> bool {
+        self.path.segments.last().is_some_and(|s| s.ident == name)
+    }
 }
 
 impl<'a, 'ast> Cx<'a, 'ast> {
@@ -83,6 +99,7 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             conditions: Vec::new(),
             loops: Vec::new(),
             scratch: Vec::new(),
+            derives: Default::default(),
         }
     }
 
@@ -124,6 +141,38 @@ impl<'a, 'ast> Cx<'a, 'ast> {
     /// Resolve a path to its canonical name.
     pub fn resolve(&self, path: &syn::Path) -> Option<QualifiedName> {
         self.resolver.resolve(path)
+    }
+
+    /// The derives of an item (`#[derive(A, b::B)]`, all such attributes), parsed and resolved
+    /// once however many rules ask: several rules look at the derives of every struct.
+    pub fn derives(&self, attrs: &[syn::Attribute]) -> std::rc::Rc<[Derive]> {
+        if attrs.is_empty() {
+            return std::rc::Rc::from(Vec::new());
+        }
+        let key = attrs.as_ptr() as usize;
+        if let Some((_, d)) = self.derives.borrow().iter().find(|(k, _)| *k == key) {
+            return d.clone();
+        }
+        let mut out = Vec::new();
+        for a in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+            let Ok(paths) = a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            ) else {
+                continue;
+            };
+            for path in paths {
+                let resolved = self.resolve(&path);
+                out.push(Derive { path, resolved });
+            }
+        }
+        let d: std::rc::Rc<[Derive]> = out.into();
+        let mut cache = self.derives.borrow_mut();
+        // the items being walked are few at a time (an item and those nested in it)
+        if cache.len() >= 8 {
+            cache.remove(0);
+        }
+        cache.push((key, d.clone()));
+        d
     }
 
     /// Resolve a path used as a value: a single identifier that is a local variable resolves to

@@ -24,7 +24,7 @@ use crate::semantic::names::QualifiedName;
 use crate::semantic::resolve::UseBinding;
 use crate::source::SourceText;
 
-pub use cx::{chain_root, Cx};
+pub use cx::{chain_root, Cx, Derive};
 pub use spans::expr_span;
 pub use walker::{Walker, ESCAPE_HATCH_FNS, ESCAPE_HATCH_METHODS};
 

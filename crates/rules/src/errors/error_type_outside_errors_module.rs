@@ -2,9 +2,8 @@
 //! (`src/core/errors.rs` by default), not scattered over services and handlers.
 
 use stratalint_engine::proc_macro2::Span;
-use stratalint_engine::syn::punctuated::Punctuated;
 use stratalint_engine::syn::spanned::Spanned;
-use stratalint_engine::syn::{self, Attribute, Item, Token, Type};
+use stratalint_engine::syn::{self, Attribute, Item, Type};
 use stratalint_engine::{Cx, Hooks, Rule, RuleMeta};
 
 use crate::shared::request_path::{backend_code, Reach};
@@ -44,23 +43,14 @@ struct ErrorType {
 impl ErrorTypeOutsideErrorsModule {
     /// Is one of the derives an error derive?
     fn has_error_derive(cx: &Cx<'_, '_>, attrs: &[Attribute], has_messages: bool) -> bool {
-        attrs
-            .iter()
-            .filter(|a| a.path().is_ident("derive"))
-            .filter_map(|a| {
-                a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-                    .ok()
-            })
-            .flatten()
-            .any(|p| {
-                let resolved = cx.resolve(&p);
-                let known = resolved.as_ref().is_some_and(|q| q.is_any(ERROR_DERIVES));
-                // `#[derive(Error)]` with thiserror's `#[error("…")]` messages, import unseen
-                let looks_like = p.segments.last().is_some_and(|s| s.ident == "Error")
-                    && has_messages
-                    && resolved.as_ref().is_none_or(|q| q.first() != "std");
-                known || looks_like
-            })
+        cx.derives(attrs).iter().any(|d| {
+            let known = d.resolved.as_ref().is_some_and(|q| q.is_any(ERROR_DERIVES));
+            // `#[derive(Error)]` with thiserror's `#[error("…")]` messages, import unseen
+            let looks_like = d.written_as("Error")
+                && has_messages
+                && d.resolved.as_ref().is_none_or(|q| q.first() != "std");
+            known || looks_like
+        })
     }
 
     fn entry<'t>(found: &'t mut Vec<ErrorType>, name: &str) -> &'t mut ErrorType {

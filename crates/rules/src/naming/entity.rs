@@ -3,7 +3,6 @@
 //! `#[sea_orm(..)]`, `#[diesel(..)]`, `#[sqlx(..)]` arguments.
 
 use stratalint_engine::proc_macro2::Span;
-use stratalint_engine::syn::punctuated::Punctuated;
 use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{self, Attribute, Expr, Lit, Token};
 use stratalint_engine::Cx;
@@ -58,24 +57,16 @@ pub const SEA_ORM_GENERATED: &[&str] = &[
 
 /// The derives of an item: (last segment, resolved first segment if known).
 pub fn derives(cx: &Cx<'_, '_>, attrs: &[Attribute]) -> Vec<(String, Option<String>)> {
-    let mut out = Vec::new();
-    for a in attrs.iter().filter(|a| a.path().is_ident("derive")) {
-        let Ok(paths) = a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-        else {
-            continue;
-        };
-        for p in paths {
-            let Some(written) = p.segments.last().map(|s| s.ident.to_string()) else {
-                continue;
-            };
+    cx.derives(attrs)
+        .iter()
+        .filter_map(|d| {
             // through imports and renames: `use sqlx::FromRow as Row; #[derive(Row)]`
-            match cx.resolve(&p).filter(|q| !q.first().is_empty()) {
-                Some(q) => out.push((q.last().to_string(), Some(q.first().to_string()))),
-                None => out.push((written, None)),
+            match d.resolved.as_ref().filter(|q| !q.first().is_empty()) {
+                Some(q) => Some((q.last().to_string(), Some(q.first().to_string()))),
+                None => Some((d.path.segments.last()?.ident.to_string(), None)),
             }
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 /// Which ORM the item is a model of, from its derives.

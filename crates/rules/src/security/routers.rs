@@ -82,15 +82,25 @@ pub struct AttrRoute {
 /// or a name from the options), also through the local it names?
 pub fn is_limiter(cx: &Cx<'_, '_>, e: &Expr, extra: &[String]) -> bool {
     let hit = |name: &str| {
-        let n = name.to_ascii_lowercase().replace('_', "");
         ["ratelimit", "governor", "limiter", "throttl"]
             .iter()
-            .any(|m| n.contains(m))
-            || extra
-                .iter()
-                .any(|x| n.contains(&x.to_ascii_lowercase().replace('_', "")))
+            .any(|m| contains_folded(name, m))
+            || extra.iter().any(|x| contains_folded(name, x))
     };
     mentions(e, &hit) || cx.value_init(e).is_some_and(|init| mentions(init, &hit))
+}
+
+/// Does `name` contain `needle`, ignoring ASCII case and underscores on both sides
+/// (`RATE_LIMIT_LAYER` contains `ratelimit`)? Without allocating: it runs on every identifier of
+/// every function's result.
+pub fn contains_folded(name: &str, needle: &str) -> bool {
+    fn fold(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes()
+            .filter(|&b| b != b'_')
+            .map(|b| b.to_ascii_lowercase())
+    }
+    let (h, n) = (fold(name).count(), fold(needle).count());
+    n <= h && (0..=h - n).any(|start| fold(name).skip(start).take(n).eq(fold(needle)))
 }
 
 fn is_project_path(cx: &Cx<'_, '_>, q: &QualifiedName) -> bool {
@@ -326,4 +336,22 @@ pub fn config_ops(cx: &Cx<'_, '_>, block: &syn::Block, param: &str, extra: &[Str
         }
     }
     ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_folded;
+
+    #[test]
+    fn folded_containment() {
+        assert!(contains_folded("RATE_LIMIT_LAYER", "ratelimit"));
+        assert!(contains_folded("auth_governor", "governor"));
+        assert!(contains_folded("login_throttle", "throttl"));
+        assert!(contains_folded("x", "x"));
+        assert!(contains_folded("MyLimiter", "my_limiter"));
+        assert!(!contains_folded("rate", "ratelimit"));
+        assert!(!contains_folded("limit", "limiter"));
+        assert!(!contains_folded("", "limiter"));
+        assert!(!contains_folded("governed", "governor"));
+    }
 }

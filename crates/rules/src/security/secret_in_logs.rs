@@ -467,26 +467,12 @@ impl Rule for SecretInLogs {
 
 /// The span of `name` in the item's `#[derive(..)]`, if it derives it.
 pub fn derived(cx: &Cx<'_, '_>, attrs: &[syn::Attribute], name: &str) -> Option<Span> {
-    for a in attrs {
-        if !a.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(paths) = a.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        ) else {
-            continue;
-        };
-        for p in paths {
-            if p.segments.last().is_some_and(|s| s.ident == name) {
-                let ok = match cx.resolve(&p) {
-                    Some(q) => q.in_crates(&["std"]) || q.last() == name,
-                    None => true,
-                };
-                if ok {
-                    return Some(p.span());
-                }
-            }
-        }
-    }
-    None
+    cx.derives(attrs)
+        .iter()
+        .filter(|d| d.written_as(name))
+        .find(|d| match &d.resolved {
+            Some(q) => q.in_crates(&["std"]) || q.last() == name,
+            None => true,
+        })
+        .map(|d| d.path.span())
 }

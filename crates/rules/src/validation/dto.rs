@@ -244,28 +244,17 @@ pub fn dto_def(cx: &Cx<'_, '_>, s: &syn::ItemStruct, validating_only: bool) -> O
         return None;
     };
     let mut validate = None;
-    let mut deserializable = false;
-    for a in &s.attrs {
-        if a.path().is_ident("cfg_attr") {
-            deserializable |= matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string().contains("Deserialize"));
-            continue;
-        }
-        if !a.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(paths) = a.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        ) else {
-            continue;
-        };
-        for p in paths {
-            deserializable |= p.segments.last().is_some_and(|l| l.ident == "Deserialize");
-            if p.segments.last().is_some_and(|l| l.ident == "Validate") {
-                validate = Some(match cx.resolve(&p) {
-                    Some(q) if q.first() == "garde" => Lib::Garde,
-                    _ => Lib::Validator,
-                });
-            }
+    let mut deserializable = s.attrs.iter().any(|a| {
+        a.path().is_ident("cfg_attr")
+            && matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string().contains("Deserialize"))
+    });
+    for d in cx.derives(&s.attrs).iter() {
+        deserializable |= d.written_as("Deserialize");
+        if d.written_as("Validate") {
+            validate = Some(match &d.resolved {
+                Some(q) if q.first() == "garde" => Lib::Garde,
+                _ => Lib::Validator,
+            });
         }
     }
     if validate.is_none() && (validating_only || !deserializable) {
