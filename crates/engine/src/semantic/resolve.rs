@@ -29,6 +29,20 @@ struct Scope {
     globs: Vec<QualifiedName>,
     /// `use path::Trait as _;`: in scope for its methods, bound to no name.
     anonymous: Vec<QualifiedName>,
+    /// The resolved leaves of this scope's imports, by address of the `use` item, until the walk
+    /// reaches them ([`Resolver::use_leaves`]).
+    leaves: FxHashMap<usize, Vec<UseBinding>>,
+}
+
+/// The first segments of a `use` tree (`a` and `b` in `use {a::x, b::y};`).
+fn use_roots(tree: &UseTree) -> Box<dyn Iterator<Item = &proc_macro2::Ident> + '_> {
+    match tree {
+        UseTree::Path(p) => Box::new(std::iter::once(&p.ident)),
+        UseTree::Name(n) => Box::new(std::iter::once(&n.ident)),
+        UseTree::Rename(r) => Box::new(std::iter::once(&r.ident)),
+        UseTree::Glob(_) => Box::new(std::iter::empty()),
+        UseTree::Group(g) => Box::new(g.items.iter().flat_map(use_roots)),
+    }
 }
 
 enum GlobHit {
@@ -182,40 +196,68 @@ impl Resolver {
                 self.bind(name, q);
             }
         }
-        // then imports, twice, so that an import may build on one declared after it
+        // then imports, twice, so that an import may build on one declared after it (`use a::b;
+        // use b::C;` in any order) or come from a glob of this scope. The second pass resolves
+        // again only the imports that can change: those starting with a name another import
+        // binds, and all of them when the scope has globs.
         let uses: Vec<&syn::ItemUse> = items
             .filter_map(|i| match i {
                 Item::Use(u) => Some(u),
                 _ => None,
             })
             .collect();
-        for pass in 0..2 {
-            for u in &uses {
-                let mut leaves = Vec::new();
-                self.flatten_use(
-                    &u.tree,
-                    &mut Vec::new(),
-                    u.leading_colon.is_some(),
-                    &mut leaves,
-                );
-                for leaf in leaves {
-                    match (leaf.is_glob, leaf.name) {
-                        (true, _) if pass == 1 => {
-                            let scope = self.scopes.last_mut().expect("a scope is open");
-                            if !scope.globs.contains(&leaf.target) {
-                                scope.globs.push(leaf.target);
-                            }
+        let mut first_pass = Vec::with_capacity(uses.len());
+        for u in &uses {
+            let leaves = self.flatten_item(u);
+            for leaf in &leaves {
+                if let (false, Some(name)) = (leaf.is_glob, &leaf.name) {
+                    self.bind(name.clone(), leaf.target.clone());
+                }
+            }
+            first_pass.push(leaves);
+        }
+        let has_globs = first_pass.iter().flatten().any(|l| l.is_glob);
+        let imported: rustc_hash::FxHashSet<&str> = first_pass
+            .iter()
+            .flatten()
+            .filter_map(|l| l.name.as_deref())
+            .collect();
+        let again: Vec<bool> = uses
+            .iter()
+            .map(|u| {
+                has_globs
+                    || (u.leading_colon.is_none()
+                        && use_roots(&u.tree).any(|r| imported.contains(r.to_string().as_str())))
+            })
+            .collect();
+        drop(imported);
+        for ((u, leaves), again) in uses.iter().zip(first_pass).zip(again) {
+            let leaves = if again { self.flatten_item(u) } else { leaves };
+            for leaf in &leaves {
+                match (leaf.is_glob, &leaf.name) {
+                    (true, _) => {
+                        let scope = self.scopes.last_mut().expect("a scope is open");
+                        if !scope.globs.contains(&leaf.target) {
+                            scope.globs.push(leaf.target.clone());
                         }
-                        (false, Some(name)) => self.bind(name, leaf.target),
-                        (false, None) if pass == 1 => {
-                            let scope = self.scopes.last_mut().expect("a scope is open");
-                            scope.anonymous.push(leaf.target);
-                        }
-                        _ => {}
+                    }
+                    (false, Some(name)) => self.bind(name.clone(), leaf.target.clone()),
+                    (false, None) => {
+                        let scope = self.scopes.last_mut().expect("a scope is open");
+                        scope.anonymous.push(leaf.target.clone());
                     }
                 }
             }
+            // kept for the walk, which hands each import's leaves to the rules
+            let scope = self.scopes.last_mut().expect("a scope is open");
+            scope.leaves.insert(*u as *const syn::ItemUse as usize, leaves);
         }
+    }
+
+    fn flatten_item(&self, u: &syn::ItemUse) -> Vec<UseBinding> {
+        let mut leaves = Vec::new();
+        self.flatten_use(&u.tree, &mut Vec::new(), u.leading_colon.is_some(), &mut leaves);
+        leaves
     }
 
     fn bind(&mut self, name: String, target: QualifiedName) {
@@ -225,15 +267,13 @@ impl Resolver {
     }
 
     /// Resolve every leaf of a `use` tree.
-    pub fn use_leaves(&self, item: &syn::ItemUse) -> Vec<UseBinding> {
-        let mut out = Vec::new();
-        self.flatten_use(
-            &item.tree,
-            &mut Vec::new(),
-            item.leading_colon.is_some(),
-            &mut out,
-        );
-        out
+    /// Those of an import of the current scope were resolved when the scope was entered.
+    pub fn use_leaves(&mut self, item: &syn::ItemUse) -> Vec<UseBinding> {
+        let key = item as *const syn::ItemUse as usize;
+        if let Some(leaves) = self.scopes.last_mut().and_then(|s| s.leaves.remove(&key)) {
+            return leaves;
+        }
+        self.flatten_item(item)
     }
 
     fn flatten_use(
