@@ -24,7 +24,7 @@ pub use config::{Config, ConfigError};
 pub use diagnostic::{Diagnostic, Family, Label, Loc, Position, Severity};
 pub use layers::{LayerMap, Role};
 pub use pipeline::{check, CheckError, CheckOptions, CheckResult, ProjectCx, StdinInput};
-pub use rule::{Hooks, Rule, RuleMeta, RuleOptions, TextFile};
+pub use rule::{ExprKinds, Hooks, Rule, RuleMeta, RuleOptions, TextFile};
 pub use semantic::{QualifiedName, StrOrigin};
 pub use visit::{
     Call, Cx, Derive, FnNode, MacroCall, MethodCall, PathKind, PathRef, TextCx, UseLeaf,

@@ -145,6 +145,80 @@ impl std::ops::BitOr for Hooks {
     }
 }
 
+/// Kinds of expression a rule's `check_expr` looks at ([`Rule::expr_kinds`]): the walk calls it
+/// only on those, instead of on every expression of the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExprKinds(u64);
+
+impl ExprKinds {
+    pub const ALL: ExprKinds = ExprKinds(u64::MAX);
+    pub const LIT: ExprKinds = ExprKinds(1 << 0);
+    pub const STRUCT: ExprKinds = ExprKinds(1 << 1);
+    pub const ASSIGN: ExprKinds = ExprKinds(1 << 2);
+    pub const MATCH: ExprKinds = ExprKinds(1 << 3);
+    pub const IF: ExprKinds = ExprKinds(1 << 4);
+    pub const BINARY: ExprKinds = ExprKinds(1 << 5);
+    pub const AWAIT: ExprKinds = ExprKinds(1 << 6);
+    pub const WHILE: ExprKinds = ExprKinds(1 << 7);
+    pub const CALL: ExprKinds = ExprKinds(1 << 8);
+    pub const METHOD_CALL: ExprKinds = ExprKinds(1 << 9);
+    pub const PATH: ExprKinds = ExprKinds(1 << 10);
+    pub const MACRO: ExprKinds = ExprKinds(1 << 11);
+    pub const CLOSURE: ExprKinds = ExprKinds(1 << 12);
+    pub const FIELD: ExprKinds = ExprKinds(1 << 13);
+    pub const RETURN: ExprKinds = ExprKinds(1 << 14);
+    pub const TRY: ExprKinds = ExprKinds(1 << 15);
+    pub const UNARY: ExprKinds = ExprKinds(1 << 16);
+    pub const REFERENCE: ExprKinds = ExprKinds(1 << 17);
+    pub const FOR_LOOP: ExprKinds = ExprKinds(1 << 18);
+    pub const LOOP: ExprKinds = ExprKinds(1 << 19);
+    pub const BLOCK: ExprKinds = ExprKinds(1 << 20);
+    pub const LET: ExprKinds = ExprKinds(1 << 21);
+    /// Every other kind of expression.
+    pub const OTHER: ExprKinds = ExprKinds(1 << 63);
+
+    /// The bit of `e`'s kind (0..64).
+    pub fn index(e: &syn::Expr) -> usize {
+        use syn::Expr as E;
+        match e {
+            E::Lit(_) => 0,
+            E::Struct(_) => 1,
+            E::Assign(_) => 2,
+            E::Match(_) => 3,
+            E::If(_) => 4,
+            E::Binary(_) => 5,
+            E::Await(_) => 6,
+            E::While(_) => 7,
+            E::Call(_) => 8,
+            E::MethodCall(_) => 9,
+            E::Path(_) => 10,
+            E::Macro(_) => 11,
+            E::Closure(_) => 12,
+            E::Field(_) => 13,
+            E::Return(_) => 14,
+            E::Try(_) => 15,
+            E::Unary(_) => 16,
+            E::Reference(_) => 17,
+            E::ForLoop(_) => 18,
+            E::Loop(_) => 19,
+            E::Block(_) => 20,
+            E::Let(_) => 21,
+            _ => 63,
+        }
+    }
+
+    pub(crate) const fn bits(self) -> u64 {
+        self.0
+    }
+}
+
+impl std::ops::BitOr for ExprKinds {
+    type Output = ExprKinds;
+    fn bitor(self, rhs: ExprKinds) -> ExprKinds {
+        ExprKinds(self.0 | rhs.0)
+    }
+}
+
 /// Options given to a rule from `[rules.<id>]` in the config. Deserialize them into the rule's
 /// typed options with serde; errors carry the TOML span, so users are pointed at the line.
 pub type RuleOptions<'a> = toml::de::ValueDeserializer<'a>;
@@ -169,6 +243,12 @@ pub trait Rule: Send + Sync {
     /// code to the rules that answer no, which is most of them.
     fn applies_to_tests(&self) -> bool {
         false
+    }
+
+    /// With [`Hooks::EXPR`]: the kinds of expression `check_expr` looks at. Expressions are the
+    /// most numerous nodes; a rule about `match` arms should not be called on every literal.
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::ALL
     }
 
     /// Accept the rule's options. The default accepts none.

@@ -250,13 +250,20 @@ impl Resolver {
             }
             // kept for the walk, which hands each import's leaves to the rules
             let scope = self.scopes.last_mut().expect("a scope is open");
-            scope.leaves.insert(*u as *const syn::ItemUse as usize, leaves);
+            scope
+                .leaves
+                .insert(*u as *const syn::ItemUse as usize, leaves);
         }
     }
 
     fn flatten_item(&self, u: &syn::ItemUse) -> Vec<UseBinding> {
         let mut leaves = Vec::new();
-        self.flatten_use(&u.tree, &mut Vec::new(), u.leading_colon.is_some(), &mut leaves);
+        self.flatten_use(
+            &u.tree,
+            &mut Vec::new(),
+            u.leading_colon.is_some(),
+            &mut leaves,
+        );
         leaves
     }
 

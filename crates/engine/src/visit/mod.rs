@@ -191,12 +191,17 @@ pub struct Dispatch<'r> {
     pub lists: [Vec<usize>; 15],
     /// The same for test code: only rules that look at tests ([`Rule::applies_to_tests`]).
     pub test_lists: [Vec<usize>; 15],
+    /// The `EXPR` rules by kind of expression ([`crate::rule::ExprKinds::index`]), and for test code.
+    pub expr_lists: Vec<Vec<usize>>,
+    pub test_expr_lists: Vec<Vec<usize>>,
 }
 
 impl<'r> Dispatch<'r> {
     pub fn new(rules: &'r [Box<dyn Rule>], enabled: &[bool]) -> Dispatch<'r> {
         let mut lists: [Vec<usize>; 15] = Default::default();
         let mut test_lists: [Vec<usize>; 15] = Default::default();
+        let mut expr_lists = vec![Vec::new(); 64];
+        let mut test_expr_lists = vec![Vec::new(); 64];
         for (i, r) in rules.iter().enumerate() {
             if !enabled.get(i).copied().unwrap_or(false) {
                 continue;
@@ -211,11 +216,24 @@ impl<'r> Dispatch<'r> {
                     }
                 }
             }
+            if r.hooks().contains(crate::rule::Hooks::EXPR) {
+                let kinds = r.expr_kinds().bits();
+                for k in 0..64 {
+                    if kinds & (1 << k) != 0 {
+                        expr_lists[k].push(i);
+                        if in_tests {
+                            test_expr_lists[k].push(i);
+                        }
+                    }
+                }
+            }
         }
         Dispatch {
             rules,
             lists,
             test_lists,
+            expr_lists,
+            test_expr_lists,
         }
     }
 

@@ -148,3 +148,70 @@ fn conditions_and_guards() {
         ]
     );
 }
+
+static KINDS_META: RuleMeta = RuleMeta {
+    id: "kinds",
+    family: Family::Errors,
+    severity: Severity::Info,
+    doc: "",
+    default_enabled: true,
+};
+
+/// Asks for literals and `match` only, and reports every expression it is handed.
+struct LitsAndMatches;
+
+impl Rule for LitsAndMatches {
+    fn meta(&self) -> &'static RuleMeta {
+        &KINDS_META
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::EXPR
+    }
+
+    fn expr_kinds(&self) -> crate::rule::ExprKinds {
+        crate::rule::ExprKinds::LIT | crate::rule::ExprKinds::MATCH
+    }
+
+    fn check_expr(&self, cx: &mut Cx<'_, '_>, e: &syn::Expr) {
+        let kind = match e {
+            syn::Expr::Lit(_) => "lit",
+            syn::Expr::Match(_) => "match",
+            _ => "other",
+        };
+        let d = cx.diag(crate::visit::expr_span(e), kind);
+        cx.report(d);
+    }
+}
+
+#[test]
+fn expression_rules_see_only_the_kinds_they_ask_for() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(dir.path().join("src")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("src/lib.rs"),
+        "fn f(x: u8) -> u8 { let y = x + 1; match y { 0 => g(\"a\"), _ => y.max(2) } }\n",
+    )
+    .expect("write");
+    let opts = crate::CheckOptions {
+        paths: vec![dir.path().to_path_buf()],
+        cwd: dir.path().to_path_buf(),
+        jobs: Some(1),
+        ..crate::CheckOptions::default()
+    };
+    let result = crate::check(&opts, vec![Box::new(LitsAndMatches)]).expect("check");
+    let mut got: Vec<&str> = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "kinds")
+        .map(|d| d.message.as_str())
+        .collect();
+    got.sort();
+    // the literals `1`, `"a"` and `2`, and the match; never the binary, calls or paths
+    assert_eq!(got, ["lit", "lit", "lit", "match"]);
+}

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::deps::{DepRef, RefKind};
 use crate::layers::Role;
 use crate::project::{FileInfo, Project};
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::{ExprKinds, Rule, RuleMeta};
 use crate::semantic::conditions::{block_diverges, Condition};
 use crate::semantic::handlers::{self, has_route_attr, is_routing_fn, takes_extractor};
 use crate::semantic::macros::{parse_macro_args, MacroArgs};
@@ -170,7 +170,6 @@ const H_METHOD: usize = 4;
 const H_MACRO: usize = 5;
 const H_USE: usize = 6;
 const H_PATH: usize = 7;
-const H_EXPR: usize = 8;
 const H_LOCAL: usize = 9;
 const H_FN_EXIT: usize = 10;
 const H_BLOCK: usize = 13;
@@ -191,6 +190,21 @@ pub struct Walker<'a, 'ast, 'r> {
 }
 
 macro_rules! dispatch {
+    // the `EXPR` rules interested in this kind of expression
+    ($self:ident, expr $kind:expr, |$r:ident, $cx:ident| $body:expr) => {{
+        let d = $self.d;
+        let lists = if $self.cx.in_test() {
+            &d.test_expr_lists
+        } else {
+            &d.expr_lists
+        };
+        for &i in &lists[$kind] {
+            $self.cx.current = i;
+            let $r: &dyn Rule = &*d.rules[i];
+            let $cx = &mut $self.cx;
+            $body;
+        }
+    }};
     ($self:ident, $hook:expr, |$r:ident, $cx:ident| $body:expr) => {{
         let d = $self.d;
         // test code: only the rules that look at tests (usually none)
@@ -936,7 +950,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
 
     fn visit_expr(&mut self, e: &'ast Expr) {
         let awaited = self.cx.awaited == e as *const Expr as usize;
-        dispatch!(self, H_EXPR, |r, cx| r.check_expr(cx, e));
+        dispatch!(self, expr ExprKinds::index(e), |r, cx| r.check_expr(cx, e));
         match e {
             Expr::Call(c) => {
                 let path = self.cx.resolve_expr(&c.func);

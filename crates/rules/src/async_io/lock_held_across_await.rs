@@ -5,7 +5,7 @@ use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::semantic::scope::Frame;
 use stratalint_engine::syn::visit::Visit;
 use stratalint_engine::syn::{self, Expr, Pat};
-use stratalint_engine::{Cx, Hooks, Loc, Rule, RuleMeta};
+use stratalint_engine::{Cx, ExprKinds, Hooks, Loc, Rule, RuleMeta};
 
 use crate::shared::blocking_calls::value_type;
 
@@ -224,6 +224,10 @@ impl Rule for LockHeldAcrossAwait {
 
     fn hooks(&self) -> Hooks {
         Hooks::BLOCK | Hooks::LOCAL | Hooks::EXPR
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::AWAIT | ExprKinds::MATCH | ExprKinds::IF | ExprKinds::WHILE | ExprKinds::CALL
     }
 
     fn check_block(&self, cx: &mut Cx<'_, '_>, _: &syn::Block) {

@@ -3,7 +3,7 @@
 use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{Block, Expr, ExprIf, ExprMatch, Pat, Stmt};
-use stratalint_engine::{Cx, Hooks, Rule, RuleMeta};
+use stratalint_engine::{Cx, ExprKinds, Hooks, Rule, RuleMeta};
 
 use super::{call_name, error_is_not_a_failure, is_err_pattern, is_io_call, is_ok_pattern};
 use crate::shared::request_path::{backend_code, report_where, Reach};
@@ -139,6 +139,10 @@ impl Rule for EmptyErrorArm {
 
     fn hooks(&self) -> Hooks {
         Hooks::EXPR
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::MATCH | ExprKinds::IF
     }
 
     fn check_expr(&self, cx: &mut Cx<'_, '_>, expr: &Expr) {

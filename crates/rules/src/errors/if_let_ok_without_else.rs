@@ -3,7 +3,7 @@
 
 use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{Expr, ExprIf, Pat};
-use stratalint_engine::{Cx, Hooks, Rule, RuleMeta};
+use stratalint_engine::{Cx, ExprKinds, Hooks, Rule, RuleMeta};
 
 use super::{call_name, is_io_call, is_ok_pattern};
 use crate::shared::request_path::{backend_code, report_where, Reach};
@@ -72,6 +72,10 @@ impl Rule for IfLetOkWithoutElse {
 
     fn hooks(&self) -> Hooks {
         Hooks::EXPR
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::IF
     }
 
     fn check_expr(&self, cx: &mut Cx<'_, '_>, expr: &Expr) {

@@ -4,7 +4,7 @@
 use stratalint_engine::proc_macro2::{Span, TokenStream, TokenTree};
 use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{self, Block, Expr, Pat, Stmt};
-use stratalint_engine::{Cx, FnNode, Hooks, MethodCall, Rule, RuleMeta};
+use stratalint_engine::{Cx, ExprKinds, FnNode, Hooks, MethodCall, Rule, RuleMeta};
 
 use super::is_err_pattern;
 use crate::shared::request_path::{backend_code, report_where, Reach};
@@ -277,6 +277,10 @@ impl Rule for InternalErrorLeak {
 
     fn hooks(&self) -> Hooks {
         Hooks::EXPR | Hooks::METHOD_CALL | Hooks::FN
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::MATCH | ExprKinds::IF
     }
 
     fn check_fn(&self, cx: &mut Cx<'_, '_>, f: &FnNode<'_>) {

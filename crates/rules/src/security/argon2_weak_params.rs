@@ -4,7 +4,7 @@
 use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::Expr;
-use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta};
+use stratalint_engine::{Call, Cx, ExprKinds, Hooks, MethodCall, Rule, RuleMeta};
 
 use super::common::{chain, is_api, path_last, peel};
 
@@ -88,6 +88,10 @@ impl Rule for Argon2WeakParams {
 
     fn hooks(&self) -> Hooks {
         Hooks::CALL | Hooks::METHOD_CALL | Hooks::EXPR
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::STRUCT
     }
 
     fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {

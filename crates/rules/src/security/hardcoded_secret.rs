@@ -6,7 +6,7 @@ use regex::Regex;
 use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{self, Expr, Item};
-use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta};
+use stratalint_engine::{Call, Cx, ExprKinds, Hooks, MethodCall, Rule, RuleMeta};
 
 use super::common::{lit_str, peel};
 use crate::shared::sensitive::{sensitive, words, Kind};
@@ -362,6 +362,10 @@ impl Rule for HardcodedSecret {
 
     fn hooks(&self) -> Hooks {
         Hooks::ITEM | Hooks::LOCAL | Hooks::EXPR | Hooks::CALL | Hooks::METHOD_CALL
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::LIT | ExprKinds::STRUCT | ExprKinds::ASSIGN
     }
 
     fn check_item(&self, cx: &mut Cx<'_, '_>, item: &Item) {

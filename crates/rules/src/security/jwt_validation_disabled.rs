@@ -4,7 +4,7 @@
 use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{self, Expr};
-use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta, Severity};
+use stratalint_engine::{Call, Cx, ExprKinds, Hooks, MethodCall, Rule, RuleMeta, Severity};
 
 use super::common::{is_api, lit_bool, mentions, method_span, peel};
 
@@ -201,6 +201,10 @@ impl Rule for JwtValidationDisabled {
 
     fn hooks(&self) -> Hooks {
         Hooks::CALL | Hooks::METHOD_CALL | Hooks::EXPR
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::ASSIGN | ExprKinds::STRUCT
     }
 
     fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {

@@ -4,7 +4,7 @@
 use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{self, Expr};
-use stratalint_engine::{Cx, Hooks, MethodCall, Rule, RuleMeta};
+use stratalint_engine::{Cx, ExprKinds, Hooks, MethodCall, Rule, RuleMeta};
 
 use super::common::{method_span, peel, value_name};
 use crate::shared::sensitive::{sensitive, words, Kind};
@@ -146,6 +146,10 @@ impl Rule for NonConstantTimeComparison {
 
     fn hooks(&self) -> Hooks {
         Hooks::EXPR | Hooks::METHOD_CALL
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::BINARY
     }
 
     fn check_expr(&self, cx: &mut Cx<'_, '_>, e: &Expr) {
