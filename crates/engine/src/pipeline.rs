@@ -337,6 +337,7 @@ pub fn check(
     mut rules: Vec<Box<dyn Rule>>,
 ) -> Result<CheckResult, CheckError> {
     let started = Instant::now();
+    phases::mark("start");
     let metas = all_metas(&rules);
     register_doc_families(&metas);
     let (mut config, anchor, paths) = load_config(opts, &metas)?;
@@ -358,6 +359,7 @@ pub fn check(
         .map(|(p, c)| (p.clone(), c.len() as u64))
         .collect();
     let project = project::discover(&root, &paths, &virtual_files, &config, opts.force_exclude);
+    phases::mark("config+discovery");
     let selection = select_rules(&config, &metas);
     let n_engine = crate::engine_rules::metas().len();
 
@@ -394,11 +396,16 @@ pub fn check(
     // largest files first: the parse of a huge file then meets an almost empty heap (its memory is
     // reused for the small results kept afterwards, instead of adding to them at the peak), and no
     // thread is left with one long file at the end of the run; results stay in project order
+    phases::mark("plans");
     let mut order: Vec<usize> = (0..project.files.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(project.files[i].size));
     let mut unordered: Vec<(usize, Walked)> = pool.install(|| {
         order
             .par_iter()
+            // one file per job: rayon otherwise hands each thread a contiguous run of the order
+            // and stops splitting it, so the thread given the large files finishes long after
+            // the other ran out of work
+            .with_max_len(1)
             .map(|&i| (i, &project.files[i], &plans[i]))
             .map(|(i, file, (on, sev, dispatch))| {
                 (i, {
@@ -413,8 +420,9 @@ pub fn check(
                         Some(text) => Ok(text.as_bytes().to_vec()),
                         None => std::fs::read(&file.abs),
                     });
+                    // the content hash is the cache's key; without a cache it is not needed
                     let hash = match &read {
-                        Some(Ok(bytes)) => Some(cache::content_hash(bytes)),
+                        Some(Ok(bytes)) if cache.is_some() => Some(cache::content_hash(bytes)),
                         _ => None,
                     };
                     if let (Some(cache), Some(hash)) = (&cache, hash) {
@@ -431,6 +439,7 @@ pub fn check(
             })
             .collect()
     });
+    phases::mark("per-file (parallel)");
     unordered.sort_unstable_by_key(|(i, _)| *i);
     let walked: Vec<Walked> = unordered.into_iter().map(|(_, w)| w).collect();
     if let Some(cache) = &cache {
@@ -451,6 +460,7 @@ pub fn check(
             &project, &config, &rules, &metas, &selection, n_engine, &plans, results,
         )
     });
+    phases::mark("cache+settle");
     let root = project.root.clone();
     let architecture = settled.dep_graph.map(|graph| Architecture {
         files: project.files,
@@ -1171,9 +1181,30 @@ mod phases {
         Some(now)
     }
 
+    /// Wall-clock milestones of the run (the serial stretches between the parallel ones).
+    static MARKS: std::sync::Mutex<Vec<(&'static str, Instant)>> =
+        std::sync::Mutex::new(Vec::new());
+
+    pub fn mark(name: &'static str) {
+        if on() {
+            if let Ok(mut m) = MARKS.lock() {
+                m.push((name, Instant::now()));
+            }
+        }
+    }
+
     pub fn report() {
         if !on() {
             return;
+        }
+        if let Ok(m) = MARKS.lock() {
+            for w in m.windows(2) {
+                eprintln!(
+                    "{:>20}: {:8.1} ms  (wall)",
+                    w[1].0,
+                    (w[1].1 - w[0].1).as_secs_f64() * 1e3
+                );
+            }
         }
         let parse = NANOS[PARSE].load(Ordering::Relaxed).max(1) as f64;
         for (name, n) in NAMES.iter().zip(&NANOS) {
