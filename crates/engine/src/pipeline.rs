@@ -388,6 +388,7 @@ pub fn check(
             (on, sev, idx)
         })
         .collect();
+    phases::mark("plans");
     // the cache serves files whose content is unchanged since a run with the same key; a stdin
     // buffer is never cached (it is not the file on disk)
     let cache_key = cache::run_key(&config, &project, &selection.base, &[]);
@@ -396,7 +397,7 @@ pub fn check(
     // largest files first: the parse of a huge file then meets an almost empty heap (its memory is
     // reused for the small results kept afterwards, instead of adding to them at the peak), and no
     // thread is left with one long file at the end of the run; results stay in project order
-    phases::mark("plans");
+    phases::mark("cache load");
     let mut order: Vec<usize> = (0..project.files.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(project.files[i].size));
     let mut unordered: Vec<(usize, Walked)> = pool.install(|| {
@@ -452,6 +453,7 @@ pub fn check(
             cache.write(entries);
         }
     }
+    phases::mark("cache write");
     let results: Vec<(FileResult, Vec<Option<Severity>>)> =
         walked.into_iter().map(|(r, s, _, _)| (r, s)).collect();
     // on a worker too: the cross-file rules get the workers' stack, not the caller's
@@ -460,7 +462,7 @@ pub fn check(
             &project, &config, &rules, &metas, &selection, n_engine, &plans, results,
         )
     });
-    phases::mark("cache+settle");
+    phases::mark("settle");
     let root = project.root.clone();
     let architecture = settled.dep_graph.map(|graph| Architecture {
         files: project.files,
