@@ -96,6 +96,7 @@ pub fn graph(args: GraphArgs) -> i32 {
         cwd: cwd(),
         config: args.config,
         select: vec![graph::PROBE_ID.to_string()],
+        need_architecture: true,
         ..CheckOptions::default()
     };
     let result = match stratalint_engine::check(&opts, rules) {

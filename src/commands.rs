@@ -103,6 +103,7 @@ fn check(mut args: CheckArgs) -> i32 {
         force_exclude: args.force_exclude,
         no_cache: args.no_cache,
         stdin: stdin.clone(),
+        need_architecture: false,
     };
     if args.fix || args.diff {
         use stratalint_rules::migrations::fix;

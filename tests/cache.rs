@@ -198,3 +198,56 @@ fn output_is_byte_identical_across_thread_counts_and_cold_and_warm_runs() {
         );
     }
 }
+
+#[test]
+fn a_whole_run_is_reused_only_for_the_same_files_and_the_same_targets() {
+    let p = copy_fixture("violations");
+    let root = p.path();
+    let full = report(&[], root);
+    let kept = root.join(".stratalint_cache/v1.result.json");
+    assert!(kept.is_file(), "the settled findings are kept");
+    assert_eq!(
+        full,
+        report(&[], root),
+        "nothing changed: the kept findings"
+    );
+    // one file named: only its findings, as a run without the cache gives them
+    let one = report(&["src/services/user_service.rs"], root);
+    assert_eq!(
+        one,
+        report(&["--no-cache", "src/services/user_service.rs"], root)
+    );
+    assert!(one["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["file"] == "src/services/user_service.rs"));
+    assert_ne!(one, full);
+    // an edit, then the edit undone: the findings follow the content both times
+    let service = root.join("src/services/user_service.rs");
+    let text = std::fs::read_to_string(&service).unwrap();
+    std::fs::write(&service, format!("{text}\npub fn nap() {{ std::thread::sleep(std::time::Duration::from_millis(1)); }}\npub async fn f() {{ nap(); }}\n")).unwrap();
+    let edited = report(&[], root);
+    assert_ne!(edited, full);
+    assert_eq!(edited, report(&["--no-cache"], root));
+    std::fs::write(&service, text).unwrap();
+    assert_eq!(full, report(&[], root));
+    // a damaged copy is ignored
+    std::fs::write(&kept, "{not json").unwrap();
+    assert_eq!(full, report(&[], root));
+    // `graph` needs the dependency graph, which the kept findings do not hold
+    let o = stratalint(&["graph", "--format", "mermaid"], root);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = stratalint(&["graph", "--format", "mermaid"], root);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

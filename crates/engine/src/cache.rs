@@ -164,39 +164,109 @@ impl Cache {
     /// The entries are serialized one at a time as `entries` yields them, straight into the file
     /// (never all of them in memory at once, nor the whole JSON text).
     pub fn write(&self, entries: impl Iterator<Item = (String, Entry)>) {
-        let Some(dir) = self.file.parent() else {
-            return;
-        };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        // keep the cache out of version control and backups, as cargo does for target/
-        let ignore = dir.join(".gitignore");
-        if !ignore.exists() {
-            let _ = std::fs::write(&ignore, "# written by stratalint\n*\n");
-        }
-        let tag = dir.join("CACHEDIR.TAG");
-        if !tag.exists() {
-            let _ = std::fs::write(
-                &tag,
-                "Signature: 8a477f597d28d172789f06886806bc55\n# stratalint's cache: https://bford.info/cachedir/\n",
-            );
-        }
         let stored = Streamed {
             format: FORMAT,
             key: self.key,
             entries: Once(std::cell::RefCell::new(Some(entries))),
         };
-        let tmp = self
-            .file
-            .with_extension(format!("tmp{}", std::process::id()));
-        let written = std::fs::File::create(&tmp).is_ok_and(|f| {
-            let mut out = std::io::BufWriter::new(f);
-            serde_json::to_writer(&mut out, &stored).is_ok() && out.flush().is_ok()
-        });
-        if !written || std::fs::rename(&tmp, &self.file).is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        write_atomically(&self.file, &stored);
+    }
+
+    /// Keep this run's findings for [`load_result`].
+    pub fn write_result(&self, result: &RunResult) {
+        write_atomically(&self.result_file(), result);
+    }
+
+    fn result_file(&self) -> PathBuf {
+        self.file.with_file_name(format!("v{FORMAT}.result.json"))
+    }
+}
+
+/// The findings of the last run on the project at `root`, if it had this result key
+/// ([`result_key`]): when no file changed since, they are this run's findings too, without walking
+/// a file, running a cross-file pass or loading the per-file entries.
+pub fn load_result(root: &Path, key: u64) -> Option<RunResult> {
+    let bytes = std::fs::read(root.join(DIR).join(format!("v{FORMAT}.result.json"))).ok()?;
+    serde_json::from_slice::<RunResult>(&bytes)
+        .ok()
+        .filter(|r| r.format == FORMAT && r.key == key)
+}
+
+/// Is there a kept whole-run result for the project at `root` (of any key)?
+pub fn has_result(root: &Path) -> bool {
+    root.join(DIR)
+        .join(format!("v{FORMAT}.result.json"))
+        .is_file()
+}
+
+/// A whole run's settled findings, kept beside the per-file entries.
+#[derive(Serialize, Deserialize)]
+pub struct RunResult {
+    pub format: u32,
+    pub key: u64,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_checked: usize,
+    pub checked_files: Vec<String>,
+}
+
+impl RunResult {
+    pub fn new(
+        key: u64,
+        diagnostics: Vec<Diagnostic>,
+        files_checked: usize,
+        checked_files: Vec<String>,
+    ) -> RunResult {
+        RunResult {
+            format: FORMAT,
+            key,
+            diagnostics,
+            files_checked,
+            checked_files,
         }
+    }
+}
+
+/// What a run's settled findings depend on beyond the run key: every file's content (its hash,
+/// 0 when it was not read) and whether the file is reported (named on the command line or under a
+/// named directory) or only context.
+pub fn result_key(run_key: u64, project: &Project, hashes: impl Iterator<Item = u64>) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    run_key.hash(&mut h);
+    for (f, hash) in project.files.iter().zip(hashes) {
+        (&*f.rel, hash, f.report).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Write `value` as JSON to `file` through a temporary file renamed into place, creating the cache
+/// directory (with its `.gitignore` and `CACHEDIR.TAG`) if needed. Failures are ignored: the
+/// cache is an optimisation.
+fn write_atomically(file: &Path, value: &impl Serialize) {
+    let Some(dir) = file.parent() else {
+        return;
+    };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    // keep the cache out of version control and backups, as cargo does for target/
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        let _ = std::fs::write(&ignore, "# written by stratalint\n*\n");
+    }
+    let tag = dir.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        let _ = std::fs::write(
+            &tag,
+            "Signature: 8a477f597d28d172789f06886806bc55\n# stratalint's cache: https://bford.info/cachedir/\n",
+        );
+    }
+    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+    let written = std::fs::File::create(&tmp).is_ok_and(|f| {
+        let mut out = std::io::BufWriter::new(f);
+        serde_json::to_writer(&mut out, value).is_ok() && out.flush().is_ok()
+    });
+    if !written || std::fs::rename(&tmp, file).is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
 }
 

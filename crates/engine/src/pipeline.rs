@@ -60,6 +60,9 @@ pub struct CheckOptions {
     /// `--stdin-filename`: lint this text as if it were that file (which need not exist on disk);
     /// only it is reported, the project around it is the context.
     pub stdin: Option<StdinInput>,
+    /// The caller needs [`CheckResult::architecture`] (`stratalint graph`): the findings of the
+    /// last run are not reused as a whole then, since they do not include the graph.
+    pub need_architecture: bool,
 }
 
 /// A buffer to lint in place of a file: an editor's unsaved text.
@@ -389,15 +392,55 @@ pub fn check(
         })
         .collect();
     phases::mark("plans");
-    // the cache serves files whose content is unchanged since a run with the same key; a stdin
-    // buffer is never cached (it is not the file on disk)
-    let cache_key = cache::run_key(&config, &project, &selection.base, &[]);
-    let cache =
-        (!opts.no_cache && opts.stdin.is_none()).then(|| Cache::load(&project.root, cache_key));
-    // largest files first: the parse of a huge file then meets an almost empty heap (its memory is
-    // reused for the small results kept afterwards, instead of adding to them at the peak), and no
-    // thread is left with one long file at the end of the run; results stay in project order
+    // the cache serves files whose content is unchanged since a run with the same key
+    let salts: Vec<String> = rules.iter().map(|r| r.cache_salt().to_string()).collect();
+    let salts: Vec<&str> = salts.iter().map(String::as_str).collect();
+    let cache_key = cache::run_key(&config, &project, &selection.base, &salts);
+    // a stdin buffer is never cached (it is not the file on disk)
+    let use_cache = !opts.no_cache && opts.stdin.is_none();
+    let max_size = config.files.max_file_size;
+    let hash_all = || -> Vec<Option<u64>> {
+        pool.install(|| {
+            project
+                .files
+                .par_iter()
+                .map(|f| {
+                    let read = (f.size <= max_size).then(|| std::fs::read(&f.abs).ok());
+                    read.flatten().map(|b| cache::content_hash(&b))
+                })
+                .collect()
+        })
+    };
+    // with a kept result, hash every file first: when none changed since the run that kept it,
+    // its settled findings are the answer (no file is walked, no cross-file pass runs, the
+    // per-file entries are not even loaded); otherwise the hashes say which files the cache
+    // serves without reading them again
+    let mut pre_hashes: Option<Vec<Option<u64>>> = None;
+    if use_cache && !opts.need_architecture && cache::has_result(&project.root) {
+        let hashes = hash_all();
+        let key = cache::result_key(cache_key, &project, hashes.iter().map(|h| h.unwrap_or(0)));
+        if let Some(r) = cache::load_result(&project.root, key) {
+            phases::mark("whole-run cache hit");
+            phases::report();
+            return Ok(CheckResult {
+                diagnostics: r.diagnostics,
+                files_checked: r.files_checked,
+                checked_files: r.checked_files.into_iter().map(Arc::from).collect(),
+                root: project.root,
+                config,
+                elapsed: started.elapsed(),
+                metas,
+                architecture: None,
+            });
+        }
+        pre_hashes = Some(hashes);
+    }
+    let cache = use_cache.then(|| Cache::load(&project.root, cache_key));
     phases::mark("cache load");
+    if pre_hashes.is_none() && cache.as_ref().is_some_and(|c| !c.is_empty()) {
+        pre_hashes = Some(hash_all());
+    }
+    phases::mark("hash pass");
     let mut order: Vec<usize> = (0..project.files.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(project.files[i].size));
     let mut unordered: Vec<(usize, Walked)> = pool.install(|| {
@@ -416,6 +459,14 @@ pub fn check(
                         .as_ref()
                         .filter(|(p, _)| *p == file.abs)
                         .map(|(_, c)| *c);
+                    // unchanged since the cached run: served without reading the file again
+                    if let (Some(cache), Some(Some(hash))) =
+                        (&cache, pre_hashes.as_ref().map(|h| h[i]))
+                    {
+                        if let Some(entry) = cache.get(&file.rel, hash) {
+                            return (i, (FileResult::from_entry(entry), sev, hash, false));
+                        }
+                    }
                     // files above the size limit are not read at all
                     let read = (file.size <= config.files.max_file_size).then(|| match overlay {
                         Some(text) => Ok(text.as_bytes().to_vec()),
@@ -454,6 +505,9 @@ pub fn check(
         }
     }
     phases::mark("cache write");
+    let result_key = cache
+        .as_ref()
+        .map(|_| cache::result_key(cache_key, &project, walked.iter().map(|w| w.2)));
     let results: Vec<(FileResult, Vec<Option<Severity>>)> =
         walked.into_iter().map(|(r, s, _, _)| (r, s)).collect();
     // on a worker too: the cross-file rules get the workers' stack, not the caller's
@@ -463,6 +517,18 @@ pub fn check(
         )
     });
     phases::mark("settle");
+    if let (Some(cache), Some(key)) = (&cache, result_key) {
+        cache.write_result(&cache::RunResult::new(
+            key,
+            settled.diagnostics.clone(),
+            settled.files_checked,
+            settled
+                .checked_files
+                .iter()
+                .map(|f| f.to_string())
+                .collect(),
+        ));
+    }
     let root = project.root.clone();
     let architecture = settled.dep_graph.map(|graph| Architecture {
         files: project.files,

@@ -245,6 +245,13 @@ pub trait Rule: Send + Sync {
         false
     }
 
+    /// Anything besides the configuration and the files' content that changes what the rule
+    /// reports (today's date, for a rule about dates). Cached results, of a file or of a whole run,
+    /// are reused only under the same value.
+    fn cache_salt(&self) -> u64 {
+        0
+    }
+
     /// With [`Hooks::EXPR`]: the kinds of expression `check_expr` looks at. Expressions are the
     /// most numerous nodes; a rule about `match` arms should not be called on every literal.
     fn expr_kinds(&self) -> ExprKinds {

@@ -92,6 +92,11 @@ impl Rule for MigrationFileName {
         Hooks::TEXT_FILE | Hooks::FILE
     }
 
+    /// The suggested name is dated today when the file's own date is in the future.
+    fn cache_salt(&self) -> u64 {
+        Date::today_utc().days() as u64
+    }
+
     fn configure(&mut self, options: RuleOptions<'_>) -> Result<(), toml::de::Error> {
         self.settings = Settings::from_options(options)?;
         Ok(())

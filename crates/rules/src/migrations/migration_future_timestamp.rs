@@ -28,6 +28,11 @@ impl Rule for MigrationFutureTimestamp {
         Hooks::TEXT_FILE | Hooks::FILE | Hooks::PROJECT
     }
 
+    /// What is in the future changes with the date.
+    fn cache_salt(&self) -> u64 {
+        self.today.unwrap_or_else(Date::today_utc).days() as u64
+    }
+
     fn check_text_file(&self, cx: &mut TextCx<'_>, file: &TextFile<'_>) {
         units::record_text(cx, file);
     }
