@@ -235,7 +235,9 @@ fn a_whole_run_is_reused_only_for_the_same_files_and_the_same_targets() {
     // a damaged copy is ignored
     std::fs::write(&kept, "{not json").unwrap();
     assert_eq!(full, report(&[], root));
-    // `graph` needs the dependency graph, which the kept findings do not hold
+    // `graph` needs the dependency graph, which the kept findings do not hold; it leaves the
+    // kept findings of `check` in place
+    let before_graph = std::fs::read(&kept).unwrap();
     let o = stratalint(&["graph", "--format", "mermaid"], root);
     assert_eq!(
         o.status.code(),
@@ -250,4 +252,6 @@ fn a_whole_run_is_reused_only_for_the_same_files_and_the_same_targets() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    assert_eq!(before_graph, std::fs::read(&kept).unwrap());
+    assert_eq!(full, report(&[], root));
 }

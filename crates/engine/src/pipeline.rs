@@ -517,7 +517,8 @@ pub fn check(
         )
     });
     phases::mark("settle");
-    if let (Some(cache), Some(key)) = (&cache, result_key) {
+    // `graph` (a different rule selection, so a different key) keeps `check`'s result in place
+    if let (Some(cache), Some(key), false) = (&cache, result_key, opts.need_architecture) {
         cache.write_result(&cache::RunResult::new(
             key,
             settled.diagnostics.clone(),
