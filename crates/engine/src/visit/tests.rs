@@ -53,7 +53,9 @@ impl Rule for Probe {
     }
 }
 
-fn probe(code: &str) -> Vec<String> {
+/// Check `code` as the `src/lib.rs` of a one-crate project with `rule` only; the messages of the
+/// rule's findings.
+fn run(code: &str, rule: Box<dyn Rule>, id: &str) -> Vec<String> {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("Cargo.toml"),
@@ -68,13 +70,17 @@ fn probe(code: &str) -> Vec<String> {
         jobs: Some(1),
         ..crate::CheckOptions::default()
     };
-    let result = crate::check(&opts, vec![Box::new(Probe)]).expect("check");
+    let result = crate::check(&opts, vec![rule]).expect("check");
     result
         .diagnostics
         .iter()
-        .filter(|d| d.rule == "probe")
+        .filter(|d| d.rule == id)
         .map(|d| d.message.clone())
         .collect()
+}
+
+fn probe(code: &str) -> Vec<String> {
+    run(code, Box::new(Probe), "probe")
 }
 
 #[test]
@@ -186,31 +192,11 @@ impl Rule for LitsAndMatches {
 
 #[test]
 fn expression_rules_see_only_the_kinds_they_ask_for() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("Cargo.toml"),
-        "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
-    )
-    .expect("write");
-    std::fs::create_dir_all(dir.path().join("src")).expect("mkdir");
-    std::fs::write(
-        dir.path().join("src/lib.rs"),
+    let mut got = run(
         "fn f(x: u8) -> u8 { let y = x + 1; match y { 0 => g(\"a\"), _ => y.max(2) } }\n",
-    )
-    .expect("write");
-    let opts = crate::CheckOptions {
-        paths: vec![dir.path().to_path_buf()],
-        cwd: dir.path().to_path_buf(),
-        jobs: Some(1),
-        ..crate::CheckOptions::default()
-    };
-    let result = crate::check(&opts, vec![Box::new(LitsAndMatches)]).expect("check");
-    let mut got: Vec<&str> = result
-        .diagnostics
-        .iter()
-        .filter(|d| d.rule == "kinds")
-        .map(|d| d.message.as_str())
-        .collect();
+        Box::new(LitsAndMatches),
+        "kinds",
+    );
     got.sort();
     // the literals `1`, `"a"` and `2`, and the match; never the binary, calls or paths
     assert_eq!(got, ["lit", "lit", "lit", "match"]);
