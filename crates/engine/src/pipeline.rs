@@ -592,42 +592,59 @@ fn settle(
         .iter()
         .enumerate()
         .any(|(i, r)| r.hooks().contains(Hooks::DEPS) && selection.base[n_engine + i]);
-    let dep_graph = wants_deps.then(|| {
-        let per_file: Vec<&FileDeps> = results.iter().map(|(r, _)| &r.deps).collect();
-        crate::deps::assemble(project, &config.layers, &per_file, &reexports)
-    });
-    let offloaders = offloading_params(&results, &reexports);
-    let mut project_diags = Vec::new();
-    for (i, rule) in rules.iter().enumerate() {
-        if !rule.hooks().contains(Hooks::PROJECT) || !selection.base[n_engine + i] {
-            continue;
+    // the dependency graph and the offloading parameters are independent: built side by side
+    let (dep_graph, offloaders) = rayon::join(
+        || {
+            wants_deps.then(|| {
+                let per_file: Vec<&FileDeps> = results.iter().map(|(r, _)| &r.deps).collect();
+                crate::deps::assemble(project, &config.layers, &per_file, &reexports)
+            })
+        },
+        || offloading_params(&results, &reexports),
+    );
+    // each rule's cross-file pass reads only shared facts: the rules run in parallel, and their
+    // findings are concatenated in rule order, so the output does not depend on the schedule
+    let mut by_rule: Vec<Vec<&Fact>> = vec![Vec::new(); rules.len()];
+    let mut by_rule_file: Vec<Vec<usize>> = vec![Vec::new(); rules.len()];
+    for (r, f, fi) in &facts {
+        if let Some(i) = r.checked_sub(n_engine).filter(|i| *i < rules.len()) {
+            by_rule[i].push(f);
+            by_rule_file[i].push(*fi);
         }
-        let mine: Vec<(&Fact, &FileInfo)> = facts
-            .iter()
-            .filter(|(r, _, _)| *r == n_engine + i)
-            .map(|(_, f, fi)| (*f, &project.files[*fi]))
-            .collect();
-        let mut cx = ProjectCx {
-            project,
-            config,
-            meta: rule.meta(),
-            facts: mine,
-            handlers: &handlers,
-            reexports: &reexports,
-            deps: dep_graph.as_ref(),
-            offloaders: &offloaders,
-            out: Vec::new(),
-        };
-        // a panic in a rule's cross-file pass costs that rule's findings, not the run
-        let ran = std::panic::catch_unwind(AssertUnwindSafe(move || {
-            rule.check_project(&mut cx);
-            cx.out
-        }));
-        match ran {
-            Ok(out) => project_diags.extend(out),
-            Err(panic) => {
-                if let Some(first) = project.files.first() {
-                    project_diags.push(
+    }
+    let project_diags: Vec<Diagnostic> = rules
+        .par_iter()
+        .enumerate()
+        .with_max_len(1)
+        .filter(|(i, rule)| rule.hooks().contains(Hooks::PROJECT) && selection.base[n_engine + i])
+        .map(|(i, rule)| {
+            let mine: Vec<(&Fact, &FileInfo)> = by_rule[i]
+                .iter()
+                .zip(&by_rule_file[i])
+                .map(|(f, fi)| (*f, &project.files[*fi]))
+                .collect();
+            let mut cx = ProjectCx {
+                project,
+                config,
+                meta: rule.meta(),
+                facts: mine,
+                handlers: &handlers,
+                reexports: &reexports,
+                deps: dep_graph.as_ref(),
+                offloaders: &offloaders,
+                out: Vec::new(),
+            };
+            // a panic in a rule's cross-file pass costs that rule's findings, not the run
+            let ran = std::panic::catch_unwind(AssertUnwindSafe(move || {
+                rule.check_project(&mut cx);
+                cx.out
+            }));
+            match ran {
+                Ok(out) => out,
+                Err(panic) => project
+                    .files
+                    .first()
+                    .map(|first| {
                         new_diag(
                             &INTERNAL_ERROR,
                             Loc::file_start(first.rel.clone()),
@@ -637,12 +654,14 @@ fn settle(
                                 panic_message(&*panic)
                             ),
                         )
-                        .with_help("this is a bug in stratalint; please report it"),
-                    );
-                }
+                        .with_help("this is a bug in stratalint; please report it")
+                    })
+                    .into_iter()
+                    .collect(),
             }
-        }
-    }
+        })
+        .flatten()
+        .collect();
 
     // ---- settle, suppress, set severities --------------------------------------------------------
     let by_file: FxHashMap<&str, usize> = project
