@@ -118,7 +118,7 @@ impl QueryInLoop {
             }
             // `while let Some(row) = stream.try_next().await`, polling, pagination and retry
             // loops: not once per item of a collection
-            LoopKind::While { .. } | LoopKind::Loop => None,
+            LoopKind::While { .. } | LoopKind::Loop { .. } => None,
         }
     }
 
