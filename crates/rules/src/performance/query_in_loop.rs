@@ -8,6 +8,7 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::Expr;
 use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta};
 
+use super::loops::is_batched;
 use crate::shared::db_calls::{db_fn_call, db_method_call};
 use crate::shared::request_path::{backend_code, report_where, Reach};
 
@@ -34,32 +35,6 @@ const WRITE_VERBS: &[&str] = &[
 ];
 
 pub struct QueryInLoop;
-
-/// Does `e` iterate over batches (`ids.chunks(100)`)? A query per batch is the fix, not the bug.
-fn is_batched(e: &Expr) -> bool {
-    let mut e = e;
-    loop {
-        match e {
-            Expr::MethodCall(m) => {
-                if matches!(
-                    m.method.to_string().as_str(),
-                    "chunks"
-                        | "chunks_exact"
-                        | "rchunks"
-                        | "array_chunks"
-                        | "chunk_by"
-                        | "batching"
-                ) {
-                    return true;
-                }
-                e = &m.receiver;
-            }
-            Expr::Reference(r) => e = &r.expr,
-            Expr::Paren(p) => e = &p.expr,
-            _ => return false,
-        }
-    }
-}
 
 /// A range loop that is not over a collection's indices: `for attempt in 0..3`,
 /// `1..=MAX_RETRIES` (retries and fixed counts), unlike `0..ids.len()`.
@@ -90,7 +65,7 @@ impl QueryInLoop {
         }
         match kind {
             LoopKind::For { expr, pat } => {
-                if async_between || is_batched(expr) || is_counted_range(expr) {
+                if async_between || is_batched(cx, expr) || is_counted_range(expr) {
                     return None;
                 }
                 let text = cx.text_of(pat.span()).to_string();
@@ -110,7 +85,7 @@ impl QueryInLoop {
                 let sequential = SEQUENTIAL_STREAM_ADAPTERS.contains(&method.to_string().as_str());
                 if (async_between && !sequential)
                     || method.to_string().ends_with("_concurrent")
-                    || is_batched(receiver)
+                    || is_batched(cx, receiver)
                 {
                     return None;
                 }
