@@ -97,7 +97,7 @@ pub enum LoopKind<'ast> {
     /// `while cond { … }`, `while let … = … { … }`
     While { cond: &'ast syn::Expr },
     /// `loop { … }`
-    Loop,
+    Loop { body: &'ast syn::Block },
     /// A closure run once per item by an iterator or stream adapter: `items.iter().map(|x| …)`,
     /// `stream::iter(ids).then(|id| …)`. `method` is the adapter (`map`, `for_each`, `then`, …),
     /// `receiver` what it is called on.

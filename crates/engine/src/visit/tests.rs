@@ -33,7 +33,7 @@ impl Rule for Probe {
             None => "-".to_string(),
             Some(LoopKind::For { .. }) => "for".to_string(),
             Some(LoopKind::While { .. }) => "while".to_string(),
-            Some(LoopKind::Loop) => "loop".to_string(),
+            Some(LoopKind::Loop { .. }) => "loop".to_string(),
             Some(LoopKind::PerItem { method, .. }) => format!("per-item {method}"),
         };
         let present: Vec<&str> = ["x", "v", "self.items"]

@@ -658,7 +658,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
     }
 
     fn visit_loop_body(&mut self, body: &'ast syn::Block) {
-        self.push_loop(LoopKind::Loop);
+        self.push_loop(LoopKind::Loop { body });
         self.visit_block(body);
         self.pop_loop();
     }

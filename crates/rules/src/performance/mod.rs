@@ -1,5 +1,6 @@
 //! Performance: no N+1 queries, sequential or concurrent.
 
+mod loops;
 mod query_fan_out;
 mod query_in_loop;
 

@@ -7,6 +7,7 @@ use stratalint_engine::semantic::LoopKind;
 use stratalint_engine::syn::{Expr, GenericArgument, Type};
 use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta};
 
+use super::loops::is_batched;
 use crate::shared::db_calls::find_db_call;
 use crate::shared::request_path::{backend_code, report_where, Reach};
 
@@ -41,10 +42,11 @@ const SPAWNS: &[&str] = &[
 pub struct QueryFanOut;
 
 impl QueryFanOut {
-    /// Report the first database call found in `subjects`, if any.
+    /// Report the first database call found in `subjects`, if any, unless they run over batches
+    /// (`try_join_all(ids.chunks(100).map(..))`: a query per batch is the fix).
     fn report(cx: &mut Cx<'_, '_>, at: Span, how: &str, subjects: &[&Expr], all_awaited: bool) {
         let reach = backend_code(cx);
-        if reach == Reach::No {
+        if reach == Reach::No || subjects.iter().any(|s| is_batched(cx, s)) {
             return;
         }
         let Some((what, db_span)) = subjects
@@ -70,13 +72,14 @@ impl QueryFanOut {
         report_where(cx, reach, d);
     }
 
-    /// In a loop over a collection (not a `loop`/`while`, where a spawn per iteration is a
-    /// server's accept loop or a worker).
+    /// In a loop over the items of a collection (not its batches, not a `loop`/`while`, where a
+    /// spawn per iteration is a server's accept loop or a worker).
     fn in_per_item_loop(cx: &Cx<'_, '_>) -> bool {
-        matches!(
-            cx.current_loop(),
-            Some(LoopKind::For { .. } | LoopKind::PerItem { .. })
-        )
+        match cx.current_loop() {
+            Some(LoopKind::For { expr, .. }) => !is_batched(cx, expr),
+            Some(LoopKind::PerItem { receiver, .. }) => !is_batched(cx, receiver),
+            _ => false,
+        }
     }
 }
 

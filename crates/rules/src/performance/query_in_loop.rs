@@ -5,9 +5,12 @@ use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::semantic::scope::Frame;
 use stratalint_engine::semantic::LoopKind;
 use stratalint_engine::syn::spanned::Spanned;
-use stratalint_engine::syn::Expr;
+use stratalint_engine::syn::{Expr, Pat};
 use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta};
 
+use super::loops::{
+    drained_by, is_batched, is_fixed_range, names_attempts_or_pages, walks_collection,
+};
 use crate::shared::db_calls::{db_fn_call, db_method_call};
 use crate::shared::request_path::{backend_code, report_where, Reach};
 
@@ -35,46 +38,34 @@ const WRITE_VERBS: &[&str] = &[
 
 pub struct QueryInLoop;
 
-/// Does `e` iterate over batches (`ids.chunks(100)`)? A query per batch is the fix, not the bug.
-fn is_batched(e: &Expr) -> bool {
-    let mut e = e;
-    loop {
-        match e {
-            Expr::MethodCall(m) => {
-                if matches!(
-                    m.method.to_string().as_str(),
-                    "chunks"
-                        | "chunks_exact"
-                        | "rchunks"
-                        | "array_chunks"
-                        | "chunk_by"
-                        | "batching"
-                ) {
-                    return true;
-                }
-                e = &m.receiver;
-            }
-            Expr::Reference(r) => e = &r.expr,
-            Expr::Paren(p) => e = &p.expr,
-            _ => return false,
-        }
+/// A loop run a fixed number of times, or once per attempt or page: `for attempt in 0..3`,
+/// `0..MAX_RETRIES`, `for attempt in 0..self.max_attempts`, `for page in 0..page_count`; unlike
+/// `for i in 0..ids.len()` or `0..n`.
+fn is_counted(cx: &Cx<'_, '_>, pat: &Pat, expr: &Expr) -> bool {
+    matches!(expr, Expr::Range(_))
+        && (is_fixed_range(expr)
+            || names_attempts_or_pages(cx.text_of(pat.span()))
+            || names_attempts_or_pages(cx.text_of(expr.span())))
+}
+
+/// The source of `e` on one line, or `…` when too long for a message.
+fn short(cx: &Cx<'_, '_>, e: &Expr) -> String {
+    let text = cx
+        .text_of(e.span())
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.chars().count() > 40 {
+        "…".to_string()
+    } else {
+        text
     }
 }
 
-/// A range loop that is not over a collection's indices: `for attempt in 0..3`,
-/// `1..=MAX_RETRIES` (retries and fixed counts), unlike `0..ids.len()`.
-fn is_counted_range(e: &Expr) -> bool {
-    let Expr::Range(r) = e else { return false };
-    let over_len = |b: &Option<Box<Expr>>| {
-        b.as_deref()
-            .is_some_and(|x| matches!(x, Expr::MethodCall(m) if m.method == "len"))
-    };
-    !over_len(&r.end) && !over_len(&r.start)
-}
-
 impl QueryInLoop {
-    /// The loop the query runs once per item of, if it does: a `for` over a collection or a
-    /// per-item closure, with no future created in between (that is `query-fan-out`'s case).
+    /// The loop the query runs once per item of, if it does: a `for` over a collection, a
+    /// `while`/`loop` that takes a collection item by item, or a per-item closure, with no future
+    /// created in between (that is `query-fan-out`'s case).
     /// Returns how to name the loop and where it starts.
     fn per_item_loop(cx: &Cx<'_, '_>) -> Option<(String, Span)> {
         let kind = *cx.current_loop()?;
@@ -90,35 +81,33 @@ impl QueryInLoop {
         }
         match kind {
             LoopKind::For { expr, pat } => {
-                if async_between || is_batched(expr) || is_counted_range(expr) {
+                if async_between || is_batched(cx, expr) || is_counted(cx, pat, expr) {
                     return None;
                 }
-                let text = cx.text_of(pat.span()).to_string();
-                let over = cx
-                    .text_of(expr.span())
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let over = if over.chars().count() > 40 {
-                    "…".to_string()
-                } else {
-                    over
-                };
-                Some((format!("`for {text} in {over}`"), expr.span()))
+                let text = cx.text_of(pat.span());
+                Some((format!("`for {text} in {}`", short(cx, expr)), expr.span()))
             }
             LoopKind::PerItem { method, receiver } => {
                 let sequential = SEQUENTIAL_STREAM_ADAPTERS.contains(&method.to_string().as_str());
                 if (async_between && !sequential)
                     || method.to_string().ends_with("_concurrent")
-                    || is_batched(receiver)
+                    || is_batched(cx, receiver)
                 {
                     return None;
                 }
                 Some((format!("`.{method}(..)`"), method.span()))
             }
-            // `while let Some(row) = stream.try_next().await`, polling, pagination and retry
-            // loops: not once per item of a collection
-            LoopKind::While { .. } | LoopKind::Loop => None,
+            // `while let Some(job) = queue.pop()`, `while i < ids.len()`; not streaming
+            // (`while let Some(row) = rows.try_next().await?`), polling or pagination
+            LoopKind::While { cond } if !async_between && walks_collection(cx, cond) => {
+                Some((format!("`while {}`", short(cx, cond)), cond.span()))
+            }
+            // `loop { let Some(job) = queue.pop() else { break }; … }`; not retries or pagination
+            LoopKind::Loop { body } if !async_between => drained_by(cx, body).map(|next| {
+                let name = format!("a `loop` over `{}`", short(cx, next));
+                (name, next.span())
+            }),
+            LoopKind::While { .. } | LoopKind::Loop { .. } => None,
         }
     }
 
