@@ -113,6 +113,8 @@ const LAYOUTS: &[(&str, &[(&str, &str)])] = &[
         "sea-orm",
         &[
             ("handler-exposes-model", "src/handlers/cakes.rs"),
+            ("handler-database-access", "src/handlers/cakes.rs"),
+            ("handler-database-access", "src/handlers/cakes.rs"),
             (
                 "database-access-outside-repository",
                 "src/services/cake_service.rs",
