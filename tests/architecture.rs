@@ -17,21 +17,10 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// A copy of a layout fixture in a temporary directory, to write into.
+/// A copy of a layout fixture in a temporary directory, to write into. `graph` runs on copies
+/// too: it has no `--no-cache`, and must not leave `.stratalint_cache/` in the fixtures.
 fn copy_of(layout: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let src = common::fixture(&format!("layouts/{layout}"));
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.expect("walk");
-        let rel = entry.path().strip_prefix(&src).expect("inside");
-        let to = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &to).expect("copy");
-        }
-    }
-    dir
+    common::copy_fixture(&format!("layouts/{layout}"))
 }
 
 #[test]
@@ -83,22 +72,19 @@ fn init_stdout_writes_nothing() {
 
 #[test]
 fn graph_of_the_clean_fixture() {
-    let clean = common::fixture("clean");
-    let o = stratalint(&["graph", clean.to_str().unwrap()], &common::repo());
+    let clean = common::copy_fixture("clean");
+    let o = stratalint(&["graph"], clean.path());
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     insta::assert_snapshot!("graph-clean-mermaid", text(&o.stdout));
-    let o = stratalint(
-        &["graph", "--format", "dot", clean.to_str().unwrap()],
-        &common::repo(),
-    );
+    let o = stratalint(&["graph", "--format", "dot"], clean.path());
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     insta::assert_snapshot!("graph-clean-dot", text(&o.stdout));
 }
 
 #[test]
 fn graph_marks_forbidden_edges_and_cycles() {
-    let flat = common::fixture("layouts/flat");
-    let o = stratalint(&["graph", flat.to_str().unwrap()], &common::repo());
+    let flat = copy_of("flat");
+    let o = stratalint(&["graph"], flat.path());
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     assert!(out.contains("%% forbidden: api → repositories"), "{out}");
@@ -108,11 +94,25 @@ fn graph_marks_forbidden_edges_and_cycles() {
     );
     assert!(out.contains("linkStyle"), "{out}");
     insta::assert_snapshot!("graph-flat-mermaid", out);
+
+    // the same in DOT: forbidden edges red and thick, the rest of a cycle orange
+    let o = stratalint(&["graph", "--format", "dot"], flat.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("// forbidden: api → repositories"), "{out}");
+    assert!(
+        out.contains("color=\"#d1242f\", fontcolor=\"#d1242f\", penwidth=2.5"),
+        "{out}"
+    );
+    assert!(
+        out.contains("color=\"#bc4c00\", fontcolor=\"#bc4c00\", penwidth=1.8"),
+        "{out}"
+    );
+    insta::assert_snapshot!("graph-flat-dot", out);
 }
 
 #[test]
 fn module_graph_of_one_layer() {
-    let slices = common::fixture("layouts/feature-slices");
     let p = copy_of("feature-slices");
     let o = stratalint(&["init"], p.path());
     assert_eq!(o.status.code(), Some(0));
@@ -122,10 +122,7 @@ fn module_graph_of_one_layer() {
     assert!(out.contains("app::users::service"), "{out}");
     assert!(out.contains("in a cycle"), "{out}");
     insta::assert_snapshot!("graph-feature-slices-services-modules", out);
-    let o = stratalint(
-        &["graph", "--modules", "nope", slices.to_str().unwrap()],
-        &common::repo(),
-    );
+    let o = stratalint(&["graph", "--modules", "nope"], p.path());
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o.stderr).contains("unknown layer `nope`"),

@@ -278,8 +278,15 @@ fn json_output_follows_the_schema_fields() {
 #[test]
 fn deterministic_across_thread_counts() {
     let clean = common::fixture("rules/async/blocking-call-in-async");
-    let one = stratalint(&["check", "--format", "json", "--jobs", "1"], &clean);
-    let many = stratalint(&["check", "--format", "json", "--jobs", "8"], &clean);
+    // the fixture in place: no cache written into it, and none serving the second run
+    let one = stratalint(
+        &["check", "--no-cache", "--format", "json", "--jobs", "1"],
+        &clean,
+    );
+    let many = stratalint(
+        &["check", "--no-cache", "--format", "json", "--jobs", "8"],
+        &clean,
+    );
     let strip = |o: &Output| {
         let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
         v["summary"]["elapsed_ms"] = serde_json::Value::Null;

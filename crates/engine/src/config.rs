@@ -1058,9 +1058,13 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.line, Some(3));
         assert_eq!(err.help.as_deref(), Some("did you mean `services`?"));
-        let err =
-            load_str("[layers.a]\nmay-use = [\"b\"]\n[layers.b]\nmay-use = [\"a\"]\n").unwrap_err();
+        // the cycle points at the layer it starts from, not at the top of the map
+        let err = load_str(
+            "[layers.core]\nshared = true\n\n[layers.a]\nmay-use = [\"b\", \"core\"]\n[layers.b]\nmay-use = [\"a\"]\n",
+        )
+        .unwrap_err();
         assert!(err.message.contains("cycle: a → b → a"), "{err}");
+        assert_eq!(err.line, Some(4), "{err}");
     }
 
     #[test]

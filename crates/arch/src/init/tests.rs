@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{inspect, render, Kind};
+use super::{inspect, render, route_folders, Builder, Kind, Scan};
 
 fn layout(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -216,4 +216,38 @@ fn a_member_crate_named_after_a_layer_is_that_layer() {
         "the entity crate's lib.rs is not the composition root"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A folder whose name says nothing (`src/portal/`) but whose files register routes holds
+/// handlers: it becomes the api layer, with all its files. A folder without registrations stays
+/// unassigned, and one that feature slices claimed is left to them.
+#[test]
+fn route_folders_make_an_unknown_folder_with_routes_the_api_layer() {
+    let mut b = Builder::default();
+    for (rel, routes, sql) in [
+        ("src/portal/mod.rs", 2, false),
+        ("src/portal/pages.rs", 0, true),
+        ("src/jobs/cleanup.rs", 0, false),
+        ("src/app/orders/mod.rs", 1, false),
+        ("src/lonely.rs", 1, false),
+    ] {
+        b.unassigned.push(rel.to_string());
+        b.scans.insert(rel.to_string(), Scan { routes, sql });
+    }
+    b.slice_dirs.insert("src/app/orders".to_string());
+    route_folders(&mut b);
+    let api = &b.layers[&Kind::Api];
+    assert_eq!(api.keys().collect::<Vec<_>>(), ["src/portal/"]);
+    let portal = &api["src/portal/"];
+    assert_eq!(portal.globs, ["src/portal/**"]);
+    assert_eq!((portal.files, portal.routes, portal.sql_files), (2, 2, 1));
+    assert_eq!(
+        b.unassigned,
+        [
+            "src/jobs/cleanup.rs",
+            "src/app/orders/mod.rs",
+            "src/lonely.rs"
+        ],
+        "no routes, a feature slice's folder, a file directly in src/"
+    );
 }

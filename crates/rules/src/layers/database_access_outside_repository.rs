@@ -1,13 +1,9 @@
 //! Only the repository layer talks to the database.
 
 use stratalint_engine::proc_macro2::Span;
-use stratalint_engine::{
-    Cx, Hooks, MacroCall, MethodCall, PathKind, PathRef, Role, Rule, RuleMeta, UseLeaf,
-};
+use stratalint_engine::{Cx, Hooks, MacroCall, MethodCall, PathRef, Role, Rule, RuleMeta, UseLeaf};
 
-use crate::shared::db::{
-    db_access, db_handle, entity_query, is_active_model, is_run_query_dsl, ACTIVE_MODEL_WRITES,
-};
+use super::database;
 
 static META: RuleMeta = crate::meta!(
     "database-access-outside-repository",
@@ -66,63 +62,39 @@ impl Rule for DatabaseAccessOutsideRepository {
     }
 
     fn check_path(&self, cx: &mut Cx<'_, '_>, path: &PathRef<'_>) {
-        if matches!(path.kind, PathKind::Pattern | PathKind::ImplTrait) || !Self::applies(cx) {
-            return;
-        }
-        let Some(q) = path.resolved(cx) else { return };
-        let what = if entity_query(q) {
-            format!("`{q}` is a sea-orm entity query")
-        } else if let Some(what) = db_access(q) {
-            // A pool, connection or transaction is a handle, not a query. The seed injects
-            // database sessions into services (a service may run several repositories in one
-            // transaction), and core holds the wiring helpers (a `DbPool` alias, `connect_pool`):
-            // handles are fine there, queries are not. A model or schema holding one is not.
-            if matches!(cx.role(), Some(Role::Core | Role::Services)) && db_handle(q).is_some() {
-                return;
-            }
-            format!("`{q}` is {what}")
-        } else {
-            return;
-        };
-        Self::report(cx, path.span(), what);
-    }
-
-    fn check_macro(&self, cx: &mut Cx<'_, '_>, mac: &MacroCall<'_>) {
         if !Self::applies(cx) {
             return;
         }
-        let Some(q) = &mac.path else { return };
-        if let Some(what) = db_access(q) {
-            let what = format!("`{q}!` is {what}");
+        let Some(access) = database::in_path(cx, path) else {
+            return;
+        };
+        // A pool, connection or transaction is a handle, not a query. The seed injects database
+        // sessions into services (a service may run several repositories in one transaction), and
+        // core holds the wiring helpers (a `DbPool` alias, `connect_pool`): handles are fine
+        // there, queries are not. A model or schema holding one is not.
+        if access.handle && matches!(cx.role(), Some(Role::Core | Role::Services)) {
+            return;
+        }
+        Self::report(cx, path.span(), access.what);
+    }
+
+    fn check_macro(&self, cx: &mut Cx<'_, '_>, mac: &MacroCall<'_>) {
+        if let Some(what) = database::in_macro(mac).filter(|_| Self::applies(cx)) {
             Self::report(cx, mac.span(), what);
         }
     }
 
     fn check_method_call(&self, cx: &mut Cx<'_, '_>, call: &MethodCall<'_>) {
-        if !ACTIVE_MODEL_WRITES.contains(&call.method.as_str())
-            || call.arg_count() != 1
-            || !Self::applies(cx)
-        {
+        if !Self::applies(cx) {
             return;
         }
-        let Some(ty) = cx.chain_root_type(call.receiver()) else {
-            return;
-        };
-        if is_active_model(&ty) {
-            let what = format!(
-                "`.{}(..)` writes the sea-orm active model `{ty}`",
-                call.method
-            );
+        if let Some(what) = database::in_method_call(cx, call) {
             Self::report(cx, call.method_span(), what);
         }
     }
 
     fn check_use(&self, cx: &mut Cx<'_, '_>, leaf: &UseLeaf<'_>) {
-        if is_run_query_dsl(&leaf.binding.target) && Self::applies(cx) {
-            let what = format!(
-                "`{}` runs diesel queries (`.load`, `.execute`, `.get_result`)",
-                leaf.binding.target
-            );
+        if let Some(what) = database::in_use(leaf).filter(|_| Self::applies(cx)) {
             Self::report(cx, leaf.binding.span, what);
         }
     }

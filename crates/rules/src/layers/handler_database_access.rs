@@ -1,21 +1,31 @@
 //! Handlers talk to services; only repositories talk to the database.
 
+use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::semantic::HandlerStatus;
-use stratalint_engine::{Cx, Hooks, MacroCall, PathKind, PathRef, Role, Rule, RuleMeta};
+use stratalint_engine::{Cx, Hooks, MacroCall, MethodCall, PathRef, Role, Rule, RuleMeta, UseLeaf};
 
-use crate::shared::db::db_access;
+use super::database;
 
 static META: RuleMeta = crate::meta!("handler-database-access", Layers, "layers", Error);
 
 pub struct HandlerDatabaseAccess;
 
 impl HandlerDatabaseAccess {
-    fn report(
-        cx: &mut Cx<'_, '_>,
-        span: stratalint_engine::proc_macro2::Span,
-        what: &str,
-        path: &str,
-    ) {
+    /// Code this rule watches: the api layer, and elsewhere functions that may serve requests
+    /// (whether they do is settled by `report`). Composition code in the api layer
+    /// (`serve(pool)`, `router(pool)`) wires the pool in; tests may query.
+    fn applies(cx: &Cx<'_, '_>) -> bool {
+        let may_serve = || {
+            cx.current_fn()
+                .is_some_and(|f| f.handler != HandlerStatus::No)
+        };
+        !cx.in_test()
+            && !cx.in_composition()
+            && super::application_code(cx)
+            && (cx.role() == Some(Role::Api) || may_serve())
+    }
+
+    fn report(cx: &mut Cx<'_, '_>, span: Span, what: String) {
         let subject = match cx.current_fn() {
             Some(f) if f.handler == HandlerStatus::Yes || cx.role() != Some(Role::Api) => {
                 format!("handler `{}`", f.name)
@@ -24,7 +34,7 @@ impl HandlerDatabaseAccess {
             None => "the api layer".to_string(),
         };
         let d = cx
-            .diag(span, format!("{subject} uses the database directly: `{path}` is {what}"))
+            .diag(span, format!("{subject} uses the database directly: {what}"))
             .with_label("database access in a handler")
             .with_help(
                 "move the query into a repository and call it through a service; handlers reach services \
@@ -45,43 +55,36 @@ impl Rule for HandlerDatabaseAccess {
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::PATH | Hooks::MACRO
+        Hooks::PATH | Hooks::MACRO | Hooks::METHOD_CALL | Hooks::USE
     }
 
     fn check_path(&self, cx: &mut Cx<'_, '_>, path: &PathRef<'_>) {
-        // composition code in the api layer (`serve(pool)`, `router(pool)`) wires the pool in
-        if cx.in_test()
-            || cx.in_composition()
-            || !super::application_code(cx)
-            || matches!(path.kind, PathKind::Pattern | PathKind::ImplTrait)
-        {
+        if !Self::applies(cx) {
             return;
         }
-        // outside the api layer only functions that may serve requests
-        let may_serve = |cx: &Cx<'_, '_>| {
-            cx.current_fn()
-                .is_some_and(|f| f.handler != HandlerStatus::No)
-        };
-        if cx.role() != Some(Role::Api) && !may_serve(cx) {
-            return;
-        }
-        let Some(resolved) = path.resolved(cx) else {
-            return;
-        };
-        if let Some(what) = db_access(resolved) {
-            let resolved = resolved.as_str().to_string();
-            Self::report(cx, path.span(), what, &resolved);
+        if let Some(access) = database::in_path(cx, path) {
+            Self::report(cx, path.span(), access.what);
         }
     }
 
     fn check_macro(&self, cx: &mut Cx<'_, '_>, mac: &MacroCall<'_>) {
-        if cx.in_test() || cx.in_composition() || !super::application_code(cx) {
+        if let Some(what) = database::in_macro(mac).filter(|_| Self::applies(cx)) {
+            Self::report(cx, mac.span(), what);
+        }
+    }
+
+    fn check_method_call(&self, cx: &mut Cx<'_, '_>, call: &MethodCall<'_>) {
+        if !Self::applies(cx) {
             return;
         }
-        let Some(path) = &mac.path else { return };
-        if let Some(what) = db_access(path) {
-            let text = format!("{}!", path.as_str());
-            Self::report(cx, mac.span(), what, &text);
+        if let Some(what) = database::in_method_call(cx, call) {
+            Self::report(cx, call.method_span(), what);
+        }
+    }
+
+    fn check_use(&self, cx: &mut Cx<'_, '_>, leaf: &UseLeaf<'_>) {
+        if let Some(what) = database::in_use(leaf).filter(|_| Self::applies(cx)) {
+            Self::report(cx, leaf.binding.span, what);
         }
     }
 }

@@ -61,12 +61,19 @@ impl HttpTypeInInnerLayer {
         !NOT_HTTP.iter().any(|p| q.starts_with(p)) && !self.allow.iter().any(|p| q.starts_with(p))
     }
 
+    /// Services, repositories and models, except an errors module placed there
+    /// (`[errors] module = "src/domain/error.rs"`): mapping errors to responses is its job.
     fn applies(cx: &Cx<'_, '_>) -> bool {
+        let in_errors_module = || {
+            let crate_name = cx.project().crate_of(cx.file()).map(|c| c.name.as_str());
+            cx.config().in_errors_module(&cx.file().rel, crate_name)
+        };
         matches!(
             cx.role(),
             Some(Role::Services | Role::Repositories | Role::Models)
         ) && !cx.in_test()
             && super::application_code(cx)
+            && !in_errors_module()
     }
 
     fn report(cx: &mut Cx<'_, '_>, span: Span, q: &QualifiedName) {

@@ -1,6 +1,7 @@
 //! Layer boundaries: Router/Handler → Service → Repository → Database, with schemas at the edge,
 //! models underneath, and the shared layers (errors, config) usable from everywhere.
 
+mod database;
 mod database_access_outside_repository;
 mod dependency_cycle;
 mod handler_constructs_dependency;
