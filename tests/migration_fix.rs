@@ -208,6 +208,13 @@ fn alembic_from_its_header_and_diesel_directories() {
     assert!(refusals.iter().any(|r| r.starts_with("migrations/20260117_0930_CreateUsersTable.sql: `migrations/20260117_0930_create_users_table.sql` already exists")), "{refusals:#?}");
     // the seed's names tell minutes apart: three other migrations of 2026-01-17 09:30 exist
     assert!(refusals.iter().any(|r| r.starts_with("migrations/20260117093000_sqlx_style.sql: another migration in the folder has the same minute")), "{refusals:#?}");
+    // a diesel directory with only a `down.sql` is named too
+    assert!(
+        refusals.iter().any(|r| r.starts_with(
+            "migrations/drop_legacy: its name carries no timestamp to name it from"
+        )),
+        "{refusals:#?}"
+    );
     // a sea-orm module is never renamed
     assert!(
         refusals.iter().any(|r| r.starts_with(
