@@ -49,7 +49,7 @@ impl MigrationFileName {
                 format!("rename the directory to `{t}` (`stratalint check --fix` does it)")
             }
             Ok(Some(t)) if unit.kind == Kind::SeaOrm => format!(
-                "rename it `{t}.rs`, with its `mod` line and its `Migrator::migrations()` entry"
+                "rename it `{t}.rs`, with its `mod` line and its `Migrator::migrations()` entry (`stratalint check --fix` does all three)"
             ),
             Ok(Some(t)) => format!("rename it `{t}{}` (`stratalint check --fix` does it)", unit.suffix()),
             _ if self.settings.pattern.is_some() && unit.kind != Kind::SeaOrm => {

@@ -442,7 +442,8 @@ pub fn header_disagrees(unit: &Unit, candidate: &Candidate) -> bool {
 
 /// The name a misnamed migration should have under its preset: Ok(None) when its name is fine,
 /// Err(reason) when it cannot be named with certainty (no timestamp, an impossible one, one in the
-/// future, a custom pattern). A sea-orm module gets a name here; `--fix` still leaves it alone.
+/// future, a custom pattern). A sea-orm module's name is its module's: `--fix` renames it only
+/// where the crate's `lib.rs` can be rewritten with it.
 pub fn target(
     settings: &Settings,
     unit: &Unit,
