@@ -399,9 +399,13 @@ fn a_target_that_appears_after_the_plan_is_not_overwritten() {
 
 #[test]
 fn fix_never_loses_a_file() {
+    // (sea-orm's renames rewrite lib.rs: its own tests compare it)
     for fixture in [
         "rules/migrations/presets/seed",
         "rules/migrations/presets/sqlx",
+        "rules/migrations/presets/diesel",
+        "rules/migrations/presets/refinery",
+        "rules/migrations/presets/alembic",
         "rules/migrations/alembic-create-date",
     ] {
         let dir = copy_fixture(fixture);
@@ -736,4 +740,126 @@ fn sea_orm_diff_shows_and_fix_does() {
 
     let (_, out, _) = cli(&["check", "--diff", "."], &root);
     assert!(!out.contains("rename "), "{out}");
+}
+
+#[test]
+fn diesel_preset_renames_directories_and_refuses_bad_timestamps() {
+    let dir = copy_fixture("rules/migrations/presets/diesel");
+    let root = dir.path();
+    let p = plan(root);
+    assert_eq!(
+        renames(&p),
+        [
+            pair(
+                "migrations/2026-01-19-100000_AddTags",
+                "migrations/2026-01-19-100000_add_tags"
+            ),
+            // a directory holding only its down.sql
+            pair(
+                "migrations/2026-01-22-093000_DropLegacy",
+                "migrations/2026-01-22-093000_drop_legacy"
+            ),
+        ]
+    );
+    // diesel records the version, which the renames keep
+    assert!(p
+        .renames
+        .iter()
+        .all(|r| r.note.is_none() && r.edits.is_empty()));
+    assert_eq!(
+        refused(&p),
+        [
+            "migrations/2026-01-1-093000_seven_digit_date: its timestamp `2026-01-1-093000` is not a date and time in any known form: only its author knows the right one",
+            "migrations/2026-01-19-096000_minute_sixty: `096000` is not a valid time: minute 60: only its author knows the right timestamp",
+            "migrations/2026-02-30-093000_thirtieth_february: `20260230` is not a valid date: month 2 of 2026 has 28 days: only its author knows the right timestamp",
+            "migrations/2026-13-01-093000_month_thirteen: `20261301` is not a valid date: there is no month 13: only its author knows the right timestamp",
+            "migrations/create_sessions: its name carries no timestamp to name it from",
+        ]
+    );
+    fix::apply(&p);
+    for f in ["up.sql", "down.sql"] {
+        assert!(root
+            .join(format!("migrations/2026-01-19-100000_add_tags/{f}"))
+            .is_file());
+    }
+    assert!(root
+        .join("migrations/2026-01-22-093000_drop_legacy/down.sql")
+        .is_file());
+    assert!(!root.join("migrations/2026-01-19-100000_AddTags").exists());
+    let again = plan(root);
+    assert!(again.renames.is_empty(), "{:?}", again.renames);
+    assert_eq!(again.refusals.len(), 5);
+}
+
+#[test]
+fn refinery_preset_renames_the_feature_and_never_picks_a_version() {
+    let dir = copy_fixture("rules/migrations/presets/refinery");
+    let root = dir.path();
+    let p = plan(root);
+    assert_eq!(
+        renames(&p),
+        [pair(
+            "migrations/V3__AddTags.sql",
+            "migrations/V3__add_tags.sql"
+        )]
+    );
+    assert!(
+        p.renames[0]
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("refinery_schema_history")),
+        "{:?}",
+        p.renames[0]
+    );
+    assert_eq!(
+        refused(&p),
+        [
+            "migrations/V4_add_roles.sql: refinery skips `V4_add_roles` today: named `V<n>__` it would run it, which only its author can decide",
+            "migrations/add_sessions.sql: refinery versions are sequence numbers: only the author can pick the next one",
+        ]
+    );
+    fix::apply(&p);
+    assert!(root.join("migrations/V3__add_tags.sql").is_file());
+    // the duplicate version is not a name to fix
+    assert!(root
+        .join("migrations/archive/V2__create_orders.sql")
+        .is_file());
+    assert!(plan(root).renames.is_empty());
+}
+
+#[test]
+fn alembic_preset_renames_from_the_revision_id() {
+    let dir = copy_fixture("rules/migrations/presets/alembic");
+    let root = dir.path();
+    let p = plan(root);
+    assert_eq!(
+        renames(&p),
+        [
+            pair(
+                "alembic/versions/20260119_0930_add_phone.py",
+                "alembic/versions/c3d4e5f6a1b2_add_phone.py"
+            ),
+            pair(
+                "alembic/versions/add_index.py",
+                "alembic/versions/e5f6a1b2c3d4_add_index.py"
+            ),
+            pair(
+                "alembic/versions/b2c3d4e5f6a1_AddEmail.py",
+                "alembic/versions/b2c3d4e5f6a1_add_email.py"
+            ),
+            // its `Create Date:` is in the future, but its revision id names it
+            pair(
+                "alembic/versions/ffffffffffff_add_tags.py",
+                "alembic/versions/d4e5f6a1b2c3_add_tags.py"
+            ),
+        ]
+    );
+    // alembic records the revision id, which the renames keep
+    assert!(p.renames.iter().all(|r| r.note.is_none()));
+    assert_eq!(refused(&p), Vec::<String>::new());
+    fix::apply(&p);
+    assert!(root
+        .join("alembic/versions/e5f6a1b2c3d4_add_index.py")
+        .is_file());
+    assert!(plan(root).renames.is_empty());
 }

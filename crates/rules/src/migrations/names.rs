@@ -466,6 +466,10 @@ pub fn target(
         return match regex(&RE, r"^([UV]\d+(?:\.\d+)?)__").captures(&unit.name) {
             Some(_) if feature.is_empty() || !is_snake(&feature) => no_feature(),
             Some(c) => Ok(Some(format!("{}__{feature}", &c[1]))),
+            None if refinery_version_only(&unit.name) => Err(format!(
+                "refinery skips `{}` today: named `V<n>__` it would run it, which only its author can decide",
+                unit.name
+            )),
             None => Err(
                 "refinery versions are sequence numbers: only the author can pick the next one"
                     .into(),
