@@ -4,18 +4,23 @@
 //! overrides and suppressions apply), and only when the new name is certain: from the timestamp
 //! the name carries in any tool's spelling, or from an alembic file's `Create Date:` header. A file
 //! is never overwritten; what cannot be named with certainty is listed with the reason and left
-//! alone. The engine stays read-only: the plan is computed here, the caller applies it.
+//! alone. A sea-orm migration is a module: its rename carries the edits of its `mod` line and its
+//! `Migrator::migrations()` entry ([`modules`]), and the file holding them is rewritten atomically.
+//! The engine stays read-only: the plan is computed here, the caller applies it.
 
 // `CheckError` holds a `ConfigError` with its source snippet, as in the engine.
 #![allow(clippy::result_large_err)]
 
-use std::collections::BTreeSet;
+mod modules;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use stratalint_engine::project::{self, FileKind, Project};
 use stratalint_engine::{CheckError, CheckOptions};
 
-use super::names;
+use super::names::{self, effective};
 use super::preset::{Preset, Settings, Tool};
 use super::timestamp::Date;
 use super::units::{classify, one_per_migration, Candidate, Kind, Unit};
@@ -28,6 +33,21 @@ pub struct Rename {
     pub to: String,
     /// Said when the rename changes the identity the migration tool records.
     pub note: Option<String>,
+    /// The text edits that go with it: a sea-orm module's name where its crate writes it.
+    pub edits: Vec<Edit>,
+}
+
+/// A name replaced in a file, at the exact bytes the plan read it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// The file edited, relative to the project root.
+    pub file: String,
+    pub range: Range<usize>,
+    pub text: String,
+    /// 1-based line of the edit, and that line before and after it (for `--diff`).
+    pub line: usize,
+    pub before: String,
+    pub after: String,
 }
 
 /// A misnamed migration left alone, and why.
@@ -42,6 +62,9 @@ pub struct Plan {
     pub root: PathBuf,
     pub renames: Vec<Rename>,
     pub refusals: Vec<Refusal>,
+    /// The text of each file the edits apply to, as the plan read it: a file changed since is
+    /// not rewritten.
+    pub sources: BTreeMap<String, String>,
 }
 
 /// The rules whose findings a rename fixes.
@@ -80,7 +103,9 @@ pub fn plan(opts: &CheckOptions) -> Result<Plan, CheckError> {
     ))
 }
 
-fn candidate_of(project: &Project, rel: &str) -> (Candidate, bool) {
+/// A flagged file as the plan reads it: its alembic header; for a Rust file, whether it is a
+/// sea-orm migration module and whether it names itself (`impl MigrationName`).
+fn candidate_of(project: &Project, rel: &str) -> (Candidate, Option<bool>) {
     let abs = project.root.join(rel);
     let text = std::fs::read_to_string(&abs).unwrap_or_default();
     match FileKind::of(rel) {
@@ -96,30 +121,41 @@ fn candidate_of(project: &Project, rel: &str) -> (Candidate, bool) {
                     alembic: Some(header),
                     sea_orm: None,
                 },
-                false,
+                None,
             )
         }
-        FileKind::Rust => (Candidate::default(), text.contains("MigrationTrait for")),
-        _ => (Candidate::default(), false),
+        FileKind::Rust => {
+            let module = syn::parse_file(&text).ok().and_then(|file| {
+                super::sea_orm::migration_impl(&file)?;
+                Some(super::sea_orm::names_itself(&file))
+            });
+            stratalint_engine::proc_macro2::extra::invalidate_current_thread_spans();
+            (Candidate::default(), module)
+        }
+        _ => (Candidate::default(), None),
     }
 }
 
-/// The identity the tool records for a migration, when it comes from the name.
+/// The identity the tool records for a migration, when it comes from the name. `names_itself`:
+/// a sea-orm module with its own `impl MigrationName`, whose name is not its file's.
 fn identity(
     settings: &Settings,
     project: &Project,
     unit: &Unit,
     name: &str,
+    names_itself: bool,
 ) -> Option<(Tool, String)> {
     let tool = match unit.kind {
         Kind::Sql => settings.sql_tool(project)?,
         Kind::DieselDir => Tool::Diesel,
         Kind::RefineryRs => Tool::Refinery,
+        Kind::SeaOrm if !names_itself => Tool::SeaOrm,
         Kind::Alembic | Kind::SeaOrm => return None,
     };
     let id = match tool {
-        // refinery checks the name of applied migrations too
-        Tool::Refinery => name.to_string(),
+        // refinery checks the name of applied migrations too; sea-orm records the module's file
+        // name (what `DeriveMigrationName` returns)
+        Tool::Refinery | Tool::SeaOrm => name.to_string(),
         _ => super::migration_duplicate_version::version(tool, name)?,
     };
     Some((tool, id))
@@ -144,13 +180,18 @@ pub fn plan_project(
 ) -> Plan {
     let mut all = Vec::new();
     let mut candidates = Vec::new();
+    // sea-orm modules with their own `impl MigrationName`
+    let mut self_named = BTreeSet::new();
     for f in &project.files {
         let (candidate, sea_orm) = if flagged.contains(&*f.rel) {
             candidate_of(project, &f.rel)
         } else {
-            (Candidate::default(), false)
+            (Candidate::default(), None)
         };
-        if let Some(u) = classify(&f.rel, settings, sea_orm) {
+        if sea_orm == Some(true) {
+            self_named.insert(f.rel.to_string());
+        }
+        if let Some(u) = classify(&f.rel, settings, sea_orm.is_some()) {
             candidates.push((u, candidate, f));
         }
     }
@@ -173,13 +214,6 @@ pub fn plan_project(
         if !files.iter().any(|f| flagged.contains(*f)) {
             continue;
         }
-        if u.kind == Kind::SeaOrm && names::name_problem(settings, u, c).is_some() {
-            plan.refusals.push(Refusal {
-                path: u.renamed_path(&u.name),
-                reason: "a sea-orm migration is a module: its `mod` line and its `Migrator::migrations()` entry would need renaming too, and sea-orm records the module name in `seaql_migrations`".into(),
-            });
-            continue;
-        }
         match names::target(settings, u, c, today) {
             Ok(Some(new)) => wanted.push((u.clone(), new)),
             Ok(None) => {}
@@ -193,6 +227,13 @@ pub fn plan_project(
         .iter()
         .map(|(u, _, _)| (u.folder.clone(), u.name.clone()))
         .collect();
+    // the Rust files that write the names of the sea-orm modules to rename
+    let module_names: Vec<&str> = wanted
+        .iter()
+        .filter(|(u, _)| u.kind == Kind::SeaOrm)
+        .flat_map(|(u, new)| [u.name.as_str(), new.as_str()])
+        .collect();
+    let sources = modules::Sources::read(project, &module_names);
     for (u, new) in &wanted {
         let twins: Vec<&String> = wanted
             .iter()
@@ -218,18 +259,21 @@ pub fn plan_project(
         }
         // the seed's names tell minutes apart, not seconds: two migrations of one minute would be
         // ordered by their feature names
-        let minute = |n: &str| {
-            (settings.preset == Preset::Seed && n.len() > 13).then(|| n[..13].to_string())
-        };
+        let seed_named = |o: &Unit| effective(settings.preset, o.kind) == Some(Preset::Seed);
+        let minute = |n: &str| (n.len() > 13).then(|| n[..13].to_string());
         let final_name = |o: &Unit| {
             wanted
                 .iter()
                 .find(|(w, _)| w == o)
                 .map_or(o.name.clone(), |(_, n)| n.clone())
         };
-        let clash = minute(new).is_some()
+        let clash = seed_named(u)
+            && minute(new).is_some()
             && migrations.iter().any(|(o, _, _)| {
-                o.folder == u.folder && o.name != u.name && minute(&final_name(o)) == minute(new)
+                seed_named(o)
+                    && o.folder == u.folder
+                    && o.name != u.name
+                    && minute(&final_name(o)) == minute(new)
             });
         if clash {
             plan.refusals.push(refuse(
@@ -237,7 +281,24 @@ pub fn plan_project(
             ));
             continue;
         }
-        let note = match (identity(settings, project, u, &u.name), identity(settings, project, u, new)) {
+        let edits = match u.kind {
+            Kind::SeaOrm => match modules::edits(project, &sources, u, new) {
+                Ok((file, text, edits)) => {
+                    plan.sources.insert(file, text);
+                    edits
+                }
+                Err(reason) => {
+                    plan.refusals.push(refuse(reason));
+                    continue;
+                }
+            },
+            _ => Vec::new(),
+        };
+        let names_itself = self_named.contains(&from);
+        let note = match (
+            identity(settings, project, u, &u.name, names_itself),
+            identity(settings, project, u, new, names_itself),
+        ) {
             (Some((tool, old_id)), Some((_, new_id))) if old_id != new_id => Some(format!(
                 "{} records this migration as `{old_id}` and will see `{new_id}` as a new one: if `{}` was already applied to a database, update `{}` too (or rename it back)",
                 tool.name(),
@@ -247,7 +308,12 @@ pub fn plan_project(
             _ => None,
         };
         match u.kind {
-            Kind::DieselDir => plan.renames.push(Rename { from, to, note }),
+            Kind::DieselDir | Kind::SeaOrm => plan.renames.push(Rename {
+                from,
+                to,
+                note,
+                edits,
+            }),
             _ => {
                 // every file of the migration (sqlx's `.up.sql` and `.down.sql`)
                 let mut first = true;
@@ -257,6 +323,7 @@ pub fn plan_project(
                             from: f.rel.to_string(),
                             to: o.renamed_path(new),
                             note: if first { note.clone() } else { None },
+                            edits: Vec::new(),
                         });
                         first = false;
                     }
@@ -270,14 +337,32 @@ pub fn plan_project(
     plan
 }
 
+impl Rename {
+    /// The lines saying what the rename does (`verb`: `rename` for `--diff`, `renamed` once
+    /// done): the rename, each edit that goes with it, the note.
+    fn lines(&self, verb: &str, edit_verb: &str) -> Vec<String> {
+        let mut out = vec![format!("{verb} {} -> {}", self.from, self.to)];
+        for e in &self.edits {
+            out.push(format!(
+                "  {edit_verb} {}:{}: `{}` -> `{}`",
+                e.file, e.line, e.before, e.after
+            ));
+        }
+        if let Some(n) = &self.note {
+            out.push(format!("  note: {n}"));
+        }
+        out
+    }
+}
+
 impl Plan {
-    /// What `--diff` prints: each rename, then each refusal.
+    /// What `--diff` prints: each rename with its edits, then each refusal.
     pub fn describe(&self) -> String {
         let mut out = String::new();
         for r in &self.renames {
-            out.push_str(&format!("rename {} -> {}\n", r.from, r.to));
-            if let Some(n) = &r.note {
-                out.push_str(&format!("  note: {n}\n"));
+            for l in r.lines("rename", "edit") {
+                out.push_str(&l);
+                out.push('\n');
             }
         }
         for r in &self.refusals {
@@ -309,18 +394,100 @@ fn rename_no_clobber(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::rename(from, to)
 }
 
+/// Replace `path` with `text` atomically: a temporary file beside it, with its permissions,
+/// renamed over it.
+fn replace_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map_or_else(Default::default, |n| n.to_string_lossy());
+    let tmp = path.with_file_name(format!(".{name}.stratalint-{}.tmp", std::process::id()));
+    let written = std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::set_permissions(&tmp, std::fs::metadata(path)?.permissions()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// `text` with the edits applied (they never overlap: each is one name).
+fn edited(text: &str, edits: &[&Edit]) -> String {
+    let mut edits = edits.to_vec();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    let mut out = text.to_string();
+    for e in edits {
+        out.replace_range(e.range.clone(), &e.text);
+    }
+    out
+}
+
+/// Apply the renames whose edits are in `file`, then rewrite it with the edits of those done.
+/// Nothing is done when the file changed since the plan; when it cannot be written, the modules
+/// are renamed back.
+fn apply_edited(plan: &Plan, file: &str, lines: &mut Vec<String>) {
+    let group: Vec<&Rename> = plan
+        .renames
+        .iter()
+        .filter(|r| r.edits.iter().any(|e| e.file == file))
+        .collect();
+    let path = plan.root.join(file);
+    let planned = plan.sources.get(file);
+    if std::fs::read_to_string(&path).ok().as_ref() != planned {
+        for r in &group {
+            lines.push(format!(
+                "not renamed {}: `{file}` changed since the renames were planned",
+                r.from
+            ));
+        }
+        return;
+    }
+    let mut done = Vec::new();
+    for r in group {
+        match rename_no_clobber(&plan.root.join(&r.from), &plan.root.join(&r.to)) {
+            Ok(()) => done.push(r),
+            Err(e) => lines.push(format!("not renamed {}: {e}", r.from)),
+        }
+    }
+    if done.is_empty() {
+        return;
+    }
+    let edits: Vec<&Edit> = done.iter().flat_map(|r| &r.edits).collect();
+    let text = edited(planned.map_or("", String::as_str), &edits);
+    match replace_atomically(&path, &text) {
+        Ok(()) => {
+            for r in done {
+                lines.extend(r.lines("renamed", "edited"));
+            }
+        }
+        Err(e) => {
+            for r in done {
+                let back = rename_no_clobber(&plan.root.join(&r.to), &plan.root.join(&r.from));
+                lines.push(match back {
+                    Ok(()) => format!("not renamed {}: cannot write `{file}`: {e}", r.from),
+                    Err(b) => format!(
+                        "renamed {} -> {} but cannot write `{file}` ({e}) nor rename it back ({b}): rename it back by hand",
+                        r.from, r.to
+                    ),
+                });
+            }
+        }
+    }
+}
+
 /// Apply a plan. Returns one line per rename done, refused or failed, for the user.
 pub fn apply(plan: &Plan) -> Vec<String> {
     let mut lines = Vec::new();
+    let mut rewritten = BTreeSet::new();
     for r in &plan.renames {
+        if let Some(e) = r.edits.first() {
+            if rewritten.insert(e.file.as_str()) {
+                apply_edited(plan, &e.file, &mut lines);
+            }
+            continue;
+        }
         let (from, to) = (plan.root.join(&r.from), plan.root.join(&r.to));
         match rename_no_clobber(&from, &to) {
-            Ok(()) => {
-                lines.push(format!("renamed {} -> {}", r.from, r.to));
-                if let Some(n) = &r.note {
-                    lines.push(format!("  note: {n}"));
-                }
-            }
+            Ok(()) => lines.extend(r.lines("renamed", "edited")),
             Err(e) => lines.push(format!("not renamed {}: {e}", r.from)),
         }
     }

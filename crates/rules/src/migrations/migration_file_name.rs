@@ -1,7 +1,9 @@
 //! Migration files are named by the project's convention (the seed's `yyyymmdd_HHmm_<feature>`
 //! by default, or a tool's preset, or a custom pattern), with a real date and time.
 
-use stratalint_engine::{Cx, Hooks, Loc, Rule, RuleMeta, RuleOptions, TextCx, TextFile};
+use std::collections::BTreeSet;
+
+use stratalint_engine::{Cx, Hooks, Loc, ProjectCx, Rule, RuleMeta, RuleOptions, TextCx, TextFile};
 
 use super::names::{self, carried, effective};
 use super::preset::{Preset, Settings};
@@ -47,7 +49,7 @@ impl MigrationFileName {
                 format!("rename the directory to `{t}` (`stratalint check --fix` does it)")
             }
             Ok(Some(t)) if unit.kind == Kind::SeaOrm => format!(
-                "rename it `{t}.rs`, with its `mod` line and its `Migrator::migrations()` entry"
+                "rename it `{t}.rs`, with its `mod` line and its `Migrator::migrations()` entry (`stratalint check --fix` does all three)"
             ),
             Ok(Some(t)) => format!("rename it `{t}{}` (`stratalint check --fix` does it)", unit.suffix()),
             _ if self.settings.pattern.is_some() && unit.kind != Kind::SeaOrm => {
@@ -89,7 +91,7 @@ impl Rule for MigrationFileName {
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::TEXT_FILE | Hooks::FILE
+        Hooks::TEXT_FILE | Hooks::FILE | Hooks::PROJECT
     }
 
     /// The suggested name is dated today when the file's own date is in the future.
@@ -106,7 +108,8 @@ impl Rule for MigrationFileName {
         let Some(unit) = classify(file.rel_path, &self.settings, false) else {
             return;
         };
-        // a diesel directory is named once, at its `up.sql`
+        // a diesel directory is named once, at its `up.sql` (at its `down.sql` when it has no
+        // `up.sql`: `check_project`)
         if unit.kind == Kind::DieselDir && unit.direction == Direction::Down {
             return;
         }
@@ -123,6 +126,34 @@ impl Rule for MigrationFileName {
         if let Some((message, help)) = self.check(&unit, &candidate) {
             let d = cx
                 .diag_at(cx.file_loc(), message)
+                .with_label("misnamed migration")
+                .with_help(help);
+            cx.report(d);
+        }
+    }
+
+    /// A diesel directory holding a `down.sql` and no `up.sql` is named at its `down.sql`.
+    fn check_project(&self, cx: &mut ProjectCx<'_>) {
+        let files: BTreeSet<&str> = cx.project.files.iter().map(|f| &*f.rel).collect();
+        let mut found = Vec::new();
+        for f in &cx.project.files {
+            let Some(unit) = classify(&f.rel, &self.settings, false) else {
+                continue;
+            };
+            let up = format!("{}/up.sql", unit.renamed_path(&unit.name));
+            if unit.kind != Kind::DieselDir
+                || unit.direction != Direction::Down
+                || files.contains(up.as_str())
+            {
+                continue;
+            }
+            if let Some((message, help)) = self.check(&unit, &Candidate::default()) {
+                found.push((f.rel.clone(), message, help));
+            }
+        }
+        for (rel, message, help) in found {
+            let d = cx
+                .diag_at(Loc::file_start(rel), message)
                 .with_label("misnamed migration")
                 .with_help(help);
             cx.report(d);

@@ -43,7 +43,7 @@ impl Rule for MigrationRegistration {
             let dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
             let entries = entries
                 .into_iter()
-                .map(|(n, span)| (n, cx.loc(span)))
+                .map(|e| (e.module, cx.loc(e.span)))
                 .collect();
             cx.fact(Registry { dir, entries });
         }

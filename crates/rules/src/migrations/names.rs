@@ -130,7 +130,21 @@ fn regex(cell: &'static OnceLock<Regex>, re: &str) -> &'static Regex {
 fn sea_orm_problem(name: &str) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let Some(c) = regex(&RE, r"^m(\d{8})_(\d{6})_(.*)$").captures(name) else {
-        return Some(format!("`{name}` has no `mYYYYMMDD_HHMMSS_` timestamp"));
+        // `m` then digits: say which part is malformed
+        let date = name.strip_prefix('m').map_or(0, leading_digits);
+        let time = name.get(date + 2..).map_or(0, leading_digits);
+        return Some(match (date, name.as_bytes().get(date + 1)) {
+            (0, _) => format!("`{name}` has no `mYYYYMMDD_HHMMSS_` timestamp"),
+            (8, Some(b'_')) if time == 6 => {
+                format!("`{name}` has no feature name after the timestamp")
+            }
+            (8, Some(b'_')) => format!(
+                "the time of `{name}` must have 6 digits (`HHMMSS`) and `_` after the date; it has {time}"
+            ),
+            _ => format!(
+                "the timestamp of `{name}` must start with `m`, an 8-digit date and `_` (`mYYYYMMDD_`); it has {date} digits"
+            ),
+        });
     };
     if let Err(e) = Stamp::parse(&c[1], Some(&c[2])) {
         return Some(e);
@@ -343,6 +357,26 @@ pub fn carried(name: &str) -> Option<Carried<'_>> {
     })
 }
 
+/// The name without a sea-orm module's `m` in front of its digits (`m20260117_0930_x` →
+/// `20260117_0930_x`); other names as they are.
+fn without_module_m(unit: &Unit) -> &str {
+    let name = unit.name.as_str();
+    match name.strip_prefix('m') {
+        Some(rest)
+            if unit.kind == Kind::SeaOrm && rest.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            rest
+        }
+        _ => name,
+    }
+}
+
+/// The timestamp a migration's name carries: [`carried`], and for a sea-orm module whose name is
+/// not sea-orm's `mYYYYMMDD_HHMMSS_` also any form after its `m` (`m20260117_0930_x`).
+pub fn carried_of(unit: &Unit) -> Option<Carried<'_>> {
+    carried(&unit.name).or_else(|| carried(without_module_m(unit)))
+}
+
 /// The timestamp of a migration's name: from the custom pattern's groups when there is one, else
 /// in any of the tools' forms.
 pub fn stamp_of(settings: &Settings, unit: &Unit) -> Option<Stamp> {
@@ -361,15 +395,14 @@ pub fn stamp_of(settings: &Settings, unit: &Unit) -> Option<Stamp> {
         };
         return Stamp::parse(&date, time.as_deref()).ok();
     }
-    carried(&unit.name).and_then(|c| c.stamp.ok())
+    carried_of(unit).and_then(|c| c.stamp.ok())
 }
 
 /// The feature words of a name, snake_cased, without the timestamp or revision id in front.
 fn feature_of(unit: &Unit, candidate: &Candidate) -> String {
-    let name = unit.name.as_str();
-    let mut rest = match carried(name) {
+    let mut rest = match carried_of(unit) {
         Some(c) => c.feature,
-        None => name,
+        None => unit.name.as_str(),
     };
     if unit.kind == Kind::Alembic {
         if let Some(r) = revision(candidate).and_then(|rev| rest.strip_prefix(rev)) {
@@ -409,7 +442,8 @@ pub fn header_disagrees(unit: &Unit, candidate: &Candidate) -> bool {
 
 /// The name a misnamed migration should have under its preset: Ok(None) when its name is fine,
 /// Err(reason) when it cannot be named with certainty (no timestamp, an impossible one, one in the
-/// future, a custom pattern). A sea-orm module gets a name here; `--fix` still leaves it alone.
+/// future, a custom pattern). A sea-orm module's name is its module's: `--fix` renames it only
+/// where the crate's `lib.rs` can be rewritten with it.
 pub fn target(
     settings: &Settings,
     unit: &Unit,
@@ -432,6 +466,10 @@ pub fn target(
         return match regex(&RE, r"^([UV]\d+(?:\.\d+)?)__").captures(&unit.name) {
             Some(_) if feature.is_empty() || !is_snake(&feature) => no_feature(),
             Some(c) => Ok(Some(format!("{}__{feature}", &c[1]))),
+            None if refinery_version_only(&unit.name) => Err(format!(
+                "refinery skips `{}` today: named `V<n>__` it would run it, which only its author can decide",
+                unit.name
+            )),
             None => Err(
                 "refinery versions are sequence numbers: only the author can pick the next one"
                     .into(),
@@ -449,7 +487,7 @@ pub fn target(
         .alembic
         .as_ref()
         .and_then(|h| h.create_date.as_ref());
-    let stamp = match (header, carried(&unit.name)) {
+    let stamp = match (header, carried_of(unit)) {
         (Some((stamp, _)), _) => *stamp,
         (None, Some(Carried { stamp: Ok(s), .. })) => s,
         (None, Some(Carried { stamp: Err(e), .. })) => {
@@ -458,11 +496,11 @@ pub fn target(
         (None, None) if unit.kind == Kind::Alembic => {
             return Err("it has no `Create Date:` header and no timestamp in its name".into())
         }
-        (None, None) if unit.name.starts_with(|c: char| c.is_ascii_digit()) => {
-            let digits = leading_digits(&unit.name);
+        (None, None) if without_module_m(unit).starts_with(|c: char| c.is_ascii_digit()) => {
+            let bare = without_module_m(unit);
+            let stamp = bare.split('_').next().unwrap_or(bare);
             return Err(format!(
-                "its timestamp `{}` is not a date and time in any known form: only its author knows the right one",
-                &unit.name[..digits]
+                "its timestamp `{stamp}` is not a date and time in any known form: only its author knows the right one"
             ));
         }
         (None, None) => return Err("its name carries no timestamp to name it from".into()),
@@ -549,7 +587,18 @@ mod tests {
         assert!(sqlx_problem("create_users").unwrap().contains("no version"));
         assert!(sqlx_problem("0_x").is_some());
         assert_eq!(sea_orm_problem("m20220101_000001_create_table"), None);
-        assert!(sea_orm_problem("m20220101_0000_create_table").is_some());
+        assert!(sea_orm_problem("m20220101_0000_create_table")
+            .unwrap()
+            .contains("6 digits (`HHMMSS`) and `_` after the date; it has 4"));
+        assert!(sea_orm_problem("m2022011_000000_x")
+            .unwrap()
+            .contains("8-digit date and `_` (`mYYYYMMDD_`); it has 7 digits"));
+        assert!(sea_orm_problem("m20220101_000000")
+            .unwrap()
+            .contains("no feature name"));
+        assert!(sea_orm_problem("create_table")
+            .unwrap()
+            .contains("no `mYYYYMMDD_HHMMSS_` timestamp"));
         assert_eq!(diesel_problem("2026-01-17-093000_create_users"), None);
         assert_eq!(diesel_problem("20260117093000_create_users"), None);
         assert_eq!(diesel_problem("00000000000000_diesel_initial_setup"), None);
@@ -637,6 +686,33 @@ mod tests {
         );
         assert!(t(&refinery, "migrations/add_email.sql").is_err());
         assert!(target(&seed, &unit("migration/src/m.rs"), &c, today)
+            .unwrap_err()
+            .contains("no timestamp"));
+        // a sea-orm module, from the version it carries, after its `m` too
+        let module = |rel: &str| target(&seed, &classify(rel, &seed, true).unwrap(), &c, today);
+        assert_eq!(
+            module("migration/src/m20260118_093000_AddPosts.rs"),
+            Ok(Some("m20260118_093000_add_posts".into()))
+        );
+        assert_eq!(
+            module("migration/src/m20260117_0930_short_time.rs"),
+            Ok(Some("m20260117_093000_short_time".into()))
+        );
+        assert_eq!(
+            module("migration/src/m20260117093000_digits.rs"),
+            Ok(Some("m20260117_093000_digits".into()))
+        );
+        assert_eq!(module("migration/src/m20260117_093000_ok.rs"), Ok(None));
+        assert!(module("migration/src/m2026011_093000_seven.rs")
+            .unwrap_err()
+            .contains("`2026011` is not a date"));
+        assert!(module("migration/src/m20260230_093000_x.rs")
+            .unwrap_err()
+            .contains("28 days"));
+        assert!(module("migration/src/m20260117_096000_x.rs")
+            .unwrap_err()
+            .contains("minute 60"));
+        assert!(module("migration/src/create_sessions.rs")
             .unwrap_err()
             .contains("no timestamp"));
     }

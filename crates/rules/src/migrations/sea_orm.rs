@@ -1,5 +1,6 @@
 //! sea-orm's migration crate, read from its syntax: a migration module's
-//! `impl MigrationTrait for Migration`, and the list `Migrator::migrations()` returns.
+//! `impl MigrationTrait for Migration`, the list `Migrator::migrations()` returns, and (for
+//! `--fix`) where a module's name is written in the file that declares it.
 
 use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::syn::punctuated::Punctuated;
@@ -30,9 +31,26 @@ pub fn migration_impl(file: &syn::File) -> Option<(bool, Span)> {
     })
 }
 
-/// The modules `Migrator::migrations()` lists, in order (`Box::new(m2022…::Migration)`), with
-/// their spans; None when the file has no `impl MigratorTrait` with a `migrations` fn.
-pub fn registered(file: &syn::File) -> Option<Vec<(String, Span)>> {
+/// Does the module name itself (`impl MigrationName for Migration`)? Otherwise
+/// `#[derive(DeriveMigrationName)]` names it after its file, and that name is what sea-orm
+/// records in `seaql_migrations`.
+pub fn names_itself(file: &syn::File) -> bool {
+    file.items
+        .iter()
+        .any(|item| trait_named(item, "MigrationName").is_some())
+}
+
+/// An entry of `Migrator::migrations()`: the module it names, the entry's span, and the span of
+/// the module's name in it (`m2022…` of `Box::new(m2022…::Migration)`).
+pub struct Entry {
+    pub module: String,
+    pub span: Span,
+    pub module_span: Span,
+}
+
+/// The modules `Migrator::migrations()` lists, in order (`Box::new(m2022…::Migration)`); None
+/// when the file has no `impl MigratorTrait` with a `migrations` fn.
+pub fn registered(file: &syn::File) -> Option<Vec<Entry>> {
     let imp = file
         .items
         .iter()
@@ -46,7 +64,7 @@ pub fn registered(file: &syn::File) -> Option<Vec<(String, Span)>> {
     Some(v.0)
 }
 
-struct Entries(Vec<(String, Span)>);
+struct Entries(Vec<Entry>);
 
 impl<'ast> Visit<'ast> for Entries {
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
@@ -55,8 +73,12 @@ impl<'ast> Visit<'ast> for Entries {
                 && p.path.segments[p.path.segments.len() - 2].ident == "Box"
                 && p.path.segments.last().is_some_and(|s| s.ident == "new"));
         if is_box_new {
-            if let Some(module) = call.args.first().and_then(module_of) {
-                self.0.push((module, call.args[0].span()));
+            if let Some((module, module_span)) = call.args.first().and_then(module_of) {
+                self.0.push(Entry {
+                    module,
+                    span: call.args[0].span(),
+                    module_span,
+                });
                 return;
             }
         }
@@ -76,16 +98,30 @@ impl<'ast> Visit<'ast> for Entries {
     }
 }
 
-/// `m2022…::Migration` or `m2022…::Migration {}` → `m2022…`.
-fn module_of(e: &Expr) -> Option<String> {
+/// `m2022…::Migration` or `m2022…::Migration {}` → `m2022…`, and the span of that name.
+fn module_of(e: &Expr) -> Option<(String, Span)> {
     let path = match e {
         Expr::Path(p) => &p.path,
         Expr::Struct(s) => &s.path,
         _ => return None,
     };
     let n = path.segments.len();
-    (n >= 2 && path.segments[n - 1].ident == "Migration")
-        .then(|| path.segments[n - 2].ident.to_string())
+    (n >= 2 && path.segments[n - 1].ident == "Migration").then(|| {
+        let m = &path.segments[n - 2].ident;
+        (m.to_string(), m.span())
+    })
+}
+
+/// A file-backed `mod name;` of the file, at its top level: the span of its name, and whether a
+/// `#[path]` attribute places it. None when the file declares no such module.
+pub fn mod_declaration(file: &syn::File, name: &str) -> Option<(Span, bool)> {
+    file.items.iter().find_map(|item| match item {
+        Item::Mod(m) if m.content.is_none() && m.ident == name => {
+            let path_attr = m.attrs.iter().any(|a| a.path().is_ident("path"));
+            Some((m.ident.span(), path_attr))
+        }
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -115,7 +151,7 @@ mod tests {
         let names: Vec<String> = registered(&file)
             .unwrap()
             .into_iter()
-            .map(|e| e.0)
+            .map(|e| e.module)
             .collect();
         assert_eq!(
             names,

@@ -187,6 +187,20 @@ pub fn classify(rel: &str, settings: &Settings, sea_orm_module: bool) -> Option<
     }
 }
 
+/// Is this Rust file a migration: a sea-orm migration module, a refinery `V1__x.rs`?
+pub fn is_rust_migration(
+    rel: &str,
+    settings: &Settings,
+    file: &stratalint_engine::syn::File,
+) -> bool {
+    classify(
+        rel,
+        settings,
+        super::sea_orm::migration_impl(file).is_some(),
+    )
+    .is_some()
+}
+
 /// May this non-Rust file be a migration (whatever the settings)?
 fn maybe_migration_text(rel: &str) -> bool {
     matches!(FileKind::of(rel), FileKind::Sql | FileKind::Python)

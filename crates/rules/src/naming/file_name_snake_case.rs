@@ -1,4 +1,5 @@
-//! Rust file names are lowercase snake_case (`user_profile.rs`), as module names are.
+//! Rust file names are lowercase snake_case (`user_profile.rs`), as module names are. Migration
+//! files are migration-file-name's.
 
 use stratalint_engine::project::TargetKind;
 use stratalint_engine::{Cx, Hooks, Rule, RuleMeta};
@@ -49,7 +50,7 @@ impl Rule for FileNameSnakeCase {
         Hooks::FILE
     }
 
-    fn check_file(&self, cx: &mut Cx<'_, '_>, _file: &stratalint_engine::syn::File) {
+    fn check_file(&self, cx: &mut Cx<'_, '_>, ast: &stratalint_engine::syn::File) {
         let info = cx.file();
         let rel = &*info.rel;
         let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
@@ -62,12 +63,6 @@ impl Rule for FileNameSnakeCase {
         {
             return;
         }
-        // refinery names its Rust migrations `V1__create_users.rs`
-        if info.role == Some(stratalint_engine::Role::Migrations)
-            && crate::migrations::units::refinery_named(stem)
-        {
-            return;
-        }
         // `foo/mod.rs` names module `foo` by its directory
         let (name, what) = if stem == "mod" {
             (dir.rsplit('/').next().unwrap_or(""), "directory")
@@ -75,6 +70,12 @@ impl Rule for FileNameSnakeCase {
             (stem, "file")
         };
         if name.is_empty() || is_snake_case(name) {
+            return;
+        }
+        // a migration (a sea-orm module, a refinery `V1__create_users.rs`) is named by its tool's
+        // convention, which migration-file-name checks
+        let settings = crate::migrations::Settings::from_config(cx.config());
+        if crate::migrations::units::is_rust_migration(rel, &settings, ast) {
             return;
         }
         let fixed = match what {

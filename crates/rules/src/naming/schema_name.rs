@@ -117,3 +117,57 @@ impl Rule for SchemaName {
         cx.report(d);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stratalint_engine::CheckOptions;
+
+    /// The messages of the rule on a one-schema project configured with `config`.
+    fn run(config: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, text).expect("write");
+        };
+        write(
+            "Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nserde = \"1\"\n",
+        );
+        write("stratalint.toml", config);
+        write("src/lib.rs", "pub mod schemas;\n");
+        write("src/schemas/mod.rs", "pub mod user;\n");
+        write(
+            "src/schemas/user.rs",
+            "use serde::Deserialize;\n\n#[derive(Deserialize)]\npub struct UserCreate {\n    pub email: String,\n}\n\n#[derive(Deserialize)]\npub struct UserDto {\n    pub email: String,\n}\n",
+        );
+        let opts = CheckOptions {
+            paths: vec![dir.path().to_path_buf()],
+            cwd: dir.path().to_path_buf(),
+            no_cache: true,
+            ..CheckOptions::default()
+        };
+        stratalint_engine::check(&opts, vec![Box::new(SchemaName::default())])
+            .expect("check")
+            .diagnostics
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn suffixes_replace_the_default_list() {
+        // both end with a default suffix
+        assert_eq!(run(""), Vec::<String>::new());
+        assert_eq!(
+            run("[rules.schema-name]\nsuffixes = [\"Dto\"]\n"),
+            ["schema `UserCreate` does not end with a schema suffix"]
+        );
+        // `extend-suffixes` adds to the list `suffixes` replaced
+        assert_eq!(
+            run("[rules.schema-name]\nsuffixes = [\"Dto\"]\nextend-suffixes = [\"Create\"]\n"),
+            Vec::<String>::new()
+        );
+    }
+}
