@@ -441,8 +441,7 @@ pub fn check(
         pre_hashes = Some(hash_all());
     }
     phases::mark("hash pass");
-    let mut order: Vec<usize> = (0..project.files.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(project.files[i].size));
+    let order = largest_first(&project);
     let mut unordered: Vec<(usize, Walked)> = pool.install(|| {
         order
             .par_iter()
@@ -1302,6 +1301,14 @@ mod phases {
     }
 }
 
+/// The order in which files are handed to the workers: largest first, so that no large file
+/// starts last and keeps one worker busy after the others ran out of work.
+fn largest_first(project: &Project) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..project.files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(project.files[i].size));
+    order
+}
+
 /// The parse-only floor for benchmarks: the same discovery, walk and reads, and a syn parse of
 /// every Rust file, nothing else. Returns (files parsed, elapsed).
 pub fn parse_only(opts: &CheckOptions) -> Result<(usize, Duration), CheckError> {
@@ -1315,10 +1322,14 @@ pub fn parse_only(opts: &CheckOptions) -> Result<(usize, Duration), CheckError> 
         .stack_size(WORKER_STACK)
         .build()
         .map_err(|e| CheckError::Usage(e.to_string()))?;
+    // scheduled as `check` schedules its files (largest first, one file per job), so that the
+    // comparison is of the work done, not of the load balance
+    let order = largest_first(&project);
     let parsed: usize = pool.install(|| {
-        project
-            .files
+        order
             .par_iter()
+            .with_max_len(1)
+            .map(|&i| &project.files[i])
             .filter(|f| f.kind == FileKind::Rust && f.size <= config.files.max_file_size)
             .map(|f| {
                 let Ok(bytes) = std::fs::read(&f.abs) else {
