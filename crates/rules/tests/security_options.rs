@@ -128,3 +128,47 @@ fn auth_route_bad_regex_is_a_config_error() {
         .expect("an invalid regex is refused");
     assert!(err.to_string().contains("invalid regex `(`"), "{err}");
 }
+
+const HASHING: &str = r#"
+/// scrypt at OWASP's parameters: N = 2^17, r = 8, p = 1
+pub fn scrypt_owasp(password: &[u8], salt: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let params = scrypt::Params::new(17, 8, 1, 32).unwrap();
+    scrypt::scrypt(password, salt, &params, &mut out).ok();
+    out
+}
+
+/// bcrypt below OWASP's cost
+pub fn bcrypt_weak(password: &str) -> String {
+    bcrypt::hash(password, 4).unwrap_or_default()
+}
+"#;
+
+fn hash_findings(config: Option<&str>) -> Vec<(Severity, String)> {
+    run(&[("src/lib.rs", HASHING)], config, "weak-password-hash")
+        .into_iter()
+        .map(|d| (d.severity, d.message))
+        .collect()
+}
+
+#[test]
+fn weak_password_hash_policies() {
+    let bcrypt_weak = (
+        Severity::Error,
+        "bcrypt below OWASP's parameters: cost 4 (OWASP: at least 10)".to_string(),
+    );
+    // the default policy is Argon2id only: scrypt at OWASP's parameters is a warning
+    assert_eq!(
+        hash_findings(None),
+        [
+            (
+                Severity::Warning,
+                "passwords hashed with scrypt: the policy is Argon2id".to_string()
+            ),
+            bcrypt_weak.clone(),
+        ]
+    );
+    // OWASP's policy accepts it; below OWASP's parameters is an error under both
+    let owasp = "[rules.weak-password-hash]\npolicy = \"owasp\"\n";
+    assert_eq!(hash_findings(Some(owasp)), [bcrypt_weak]);
+}
