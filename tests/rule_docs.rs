@@ -5,6 +5,7 @@
 mod common;
 
 use stratalint_engine::pipeline::all_metas;
+use stratalint_engine::Family;
 
 struct Example {
     kind: String,
@@ -169,15 +170,22 @@ fn readme_lists_every_rule() {
     }
 }
 
-/// Security rules carry a SARIF `security-severity` in their front matter (a CVSS-like score written
-/// as a string, `security-severity: "8.8"`, from 0.1 to 10), for code-scanning integrations. Other
-/// pages may carry one too; when they do it must be valid.
+/// The families whose findings are security findings: SARIF tags validation rules `security` too.
+fn is_security(family: Family) -> bool {
+    matches!(family, Family::Security | Family::Validation)
+}
+
+/// Security and input-validation rules carry a SARIF `security-severity` in their front matter (a
+/// CVSS-like score written as a string, `security-severity: "8.8"`, from 0.1 to 10), for
+/// code-scanning integrations. Other pages may carry one too; when they do it must be valid.
 #[test]
 fn security_pages_have_a_security_severity() {
     let rules = stratalint_rules::all();
+    let mut checked = 0;
     for m in all_metas(&rules) {
         let value = m.front("security-severity");
-        if m.family == stratalint_engine::Family::Security {
+        if is_security(m.family) {
+            checked += 1;
             assert!(
                 value.is_some(),
                 "{}: no `security-severity` in the front matter",
@@ -195,4 +203,83 @@ fn security_pages_have_a_security_severity() {
             m.id
         );
     }
+    assert!(checked >= 2, "no security or validation rule found");
+}
+
+/// The OWASP Top 10 (2021) categories, by number.
+const OWASP_2021: [&str; 10] = [
+    "Broken Access Control",
+    "Cryptographic Failures",
+    "Injection",
+    "Insecure Design",
+    "Security Misconfiguration",
+    "Vulnerable and Outdated Components",
+    "Identification and Authentication Failures",
+    "Software and Data Integrity Failures",
+    "Security Logging and Monitoring Failures",
+    "Server-Side Request Forgery",
+];
+
+/// The CWE ids a text names (`CWE-798` → 798).
+fn cwes(text: &str) -> Vec<u32> {
+    text.match_indices("CWE-")
+        .filter_map(|(i, m)| {
+            let digits: String = text[i + m.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+/// Every security and input-validation page says what it protects against: `What it does` names
+/// its OWASP Top 10 category with the category's own name (`OWASP A03:2021 Injection`) and its
+/// CWEs, and `References` lists each of those CWEs with its title (`- CWE-89: Improper …`).
+#[test]
+fn security_pages_name_an_owasp_category_and_a_cwe() {
+    let rules = stratalint_rules::all();
+    let mut failures = Vec::new();
+    for m in all_metas(&rules)
+        .into_iter()
+        .filter(|m| is_security(m.family))
+    {
+        let what = m.section("What it does").unwrap_or_default();
+        let references = m.section("References").unwrap_or_default();
+        let Some(line) = what.lines().find(|l| l.starts_with("OWASP A")) else {
+            failures.push(format!(
+                "{}: no `OWASP Axx:2021 <category>` line in `What it does`",
+                m.id
+            ));
+            continue;
+        };
+        // each `Axx:2021` of the line is followed by that category's name
+        for (i, _) in line.match_indices(":2021 ") {
+            let number: usize = line
+                .get(i.saturating_sub(2)..i)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let named = &line[i + ":2021 ".len()..];
+            match OWASP_2021.get(number.wrapping_sub(1)) {
+                Some(name) if named.starts_with(name) => {}
+                _ => failures.push(format!(
+                    "{}: `{line}` does not name OWASP's A{number:02}:2021",
+                    m.id
+                )),
+            }
+        }
+        let named = cwes(what);
+        if named.is_empty() {
+            failures.push(format!("{}: `What it does` names no CWE", m.id));
+        }
+        for cwe in named {
+            if !references.contains(&format!("CWE-{cwe}: ")) {
+                failures.push(format!(
+                    "{}: CWE-{cwe} is not listed with its title in `References`",
+                    m.id
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

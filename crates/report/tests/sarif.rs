@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::sync::Arc;
 
-use common::{error, loc, register, render, report, FILE_NAME, SQL};
+use common::{error, loc, register, render, report, FILE_NAME, SQL, VALIDATION};
 use serde_json::{json, Value};
 use stratalint_engine::{Diagnostic, Loc, Severity};
 use stratalint_report::Format;
@@ -160,6 +160,48 @@ fn rule_descriptors_come_from_the_pages() {
         rule(&log, "internal-error")["shortDescription"]["text"],
         "internal-error"
     );
+}
+
+/// An input-validation rule is a security rule to GitHub: tagged `security` besides its family,
+/// with the security severity of its page.
+#[test]
+fn validation_rule_descriptors_are_security_rules() {
+    register();
+    let mut finding = Diagnostic::new(
+        VALIDATION.id,
+        VALIDATION.family,
+        VALIDATION.severity,
+        loc("src/a b.rs", TEXT, "handler", 0),
+        "request DTO `UserCreate` has no validation",
+    );
+    finding.fingerprint = "3333333333333333:1".into();
+    let diags = [finding];
+    let metas = [&VALIDATION];
+    let out = render(
+        Format::Sarif,
+        &stratalint_report::Report {
+            metas: &metas,
+            ..report(&diags, Path::new("/nonexistent/my app"))
+        },
+    );
+    let log: Value = serde_json::from_str(&out).unwrap();
+    let errors = common::sarif_schema_errors(&log);
+    assert!(errors.is_empty(), "{errors:#?}\n{log:#}");
+    let dto = rule(&log, "unvalidated-request-dto");
+    assert_eq!(
+        dto["properties"],
+        json!({"tags": ["validation", "security"], "precision": "high", "problem.severity": "error",
+               "security-severity": "5.3"})
+    );
+    assert_eq!(
+        dto["helpUri"],
+        "https://github.com/stratalint/stratalint/blob/main/rules/validation/unvalidated-request-dto.md"
+    );
+    assert_eq!(
+        log["runs"][0]["results"][0]["ruleId"],
+        "unvalidated-request-dto"
+    );
+    assert_eq!(log["runs"][0]["results"][0]["ruleIndex"], 0);
 }
 
 #[test]

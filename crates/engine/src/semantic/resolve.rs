@@ -26,6 +26,9 @@ struct Scope {
     /// For a module scope: its canonical path (`myapp::api::v1`), computed once.
     module_q: Option<QualifiedName>,
     bindings: FxHashMap<String, QualifiedName>,
+    /// Names bound here to a function, constant or static only: values, which never start a longer
+    /// path (`sha1::Sha1` beside `fn sha1` is the crate's).
+    values: rustc_hash::FxHashSet<String>,
     globs: Vec<QualifiedName>,
     /// `use path::Trait as _;`: in scope for its methods, bound to no name.
     anonymous: Vec<QualifiedName>,
@@ -157,6 +160,7 @@ impl Resolver {
 
     fn declare_items<'a>(&mut self, items: impl Iterator<Item = &'a Item> + Clone) {
         // local items first: `use` paths may start with them (`mod a; use a::B;`)
+        let mut types = rustc_hash::FxHashSet::default();
         for item in items.clone() {
             let ident = match item {
                 Item::Fn(f) => Some(&f.sig.ident),
@@ -193,7 +197,16 @@ impl Resolver {
             if let Some(ident) = ident {
                 let name = ident.to_string();
                 let q = self.item_qname(&name);
-                self.bind(name, q);
+                // a function beside a module of the same name is not a value only
+                let value = matches!(item, Item::Fn(_) | Item::Const(_) | Item::Static(_));
+                if !value {
+                    types.insert(name.clone());
+                }
+                self.bind(name.clone(), q);
+                if value && !types.contains(&name) {
+                    let scope = self.scopes.last_mut().expect("a scope is open");
+                    scope.values.insert(name);
+                }
             }
         }
         // then imports, twice, so that an import may build on one declared after it (`use a::b;
@@ -267,8 +280,10 @@ impl Resolver {
         leaves
     }
 
+    /// Bind `name` (an import or a type: what it names may start a longer path).
     fn bind(&mut self, name: String, target: QualifiedName) {
         if let Some(scope) = self.scopes.last_mut() {
+            scope.values.remove(&name);
             scope.bindings.insert(name, target);
         }
     }
@@ -456,7 +471,10 @@ impl Resolver {
         let mut guess = None;
         for scope in self.scopes.iter().rev() {
             if let Some(target) = scope.bindings.get(*first) {
-                return Some(join(target, rest));
+                // a function, constant or static names only itself, never a path's start
+                if rest.is_empty() || !scope.values.contains(*first) {
+                    return Some(join(target, rest));
+                }
             }
             match self.resolve_in_globs(scope, first, rest.is_empty()) {
                 Some(GlobHit::Known(q)) => return Some(join(&q, rest)),
@@ -550,12 +568,14 @@ impl Resolver {
     /// a crate (lowercase).
     pub fn names_crate(&self, name: &str) -> bool {
         if !name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-            || self.is_bound(name)
             || prelude(name).is_some()
         {
             return false;
         }
         for scope in self.scopes.iter().rev() {
+            if scope.bindings.contains_key(name) && !scope.values.contains(name) {
+                return false;
+            }
             let exported = scope
                 .globs
                 .iter()
@@ -733,6 +753,29 @@ mod tests {
         assert_eq!(res(&r, "Vec::new").as_deref(), Some("std::vec::Vec::new"));
         assert_eq!(res(&r, "i64").as_deref(), Some("i64"));
         assert_eq!(res(&r, "u8::MAX").as_deref(), Some("u8::MAX"));
+    }
+
+    #[test]
+    fn functions_do_not_start_paths() {
+        // functions, constants and statics are values; the first segment of a longer path is a
+        // crate, module or type: `sha1::` is the crate beside `fn sha1`
+        let r = resolver(
+            "use sha1::{Digest, Sha1};
+             pub fn sha1(bytes: &[u8]) -> Vec<u8> { Sha1::digest(bytes).to_vec() }
+             fn helpers() {}
+             mod helpers {}",
+        );
+        assert_eq!(res(&r, "Sha1::new").as_deref(), Some("sha1::Sha1::new"));
+        assert_eq!(res(&r, "Digest").as_deref(), Some("sha1::Digest"));
+        assert_eq!(res(&r, "sha1::Sha1").as_deref(), Some("sha1::Sha1"));
+        assert_eq!(res(&r, "sha1").as_deref(), Some("app::api::v1::sha1"));
+        assert!(r.names_crate("sha1"));
+        // a module of the same name still starts paths
+        assert_eq!(
+            res(&r, "helpers::x").as_deref(),
+            Some("app::api::v1::helpers::x")
+        );
+        assert!(!r.names_crate("helpers"));
     }
 
     #[test]

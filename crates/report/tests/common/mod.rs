@@ -40,9 +40,20 @@ pub static SQL: RuleMeta = RuleMeta {
 
 pub static METAS: [&RuleMeta; 3] = [&BLOCKING, &FILE_NAME, &SQL];
 
+/// An input-validation rule: a security rule to code scanning, with its own family.
+pub static VALIDATION: RuleMeta = RuleMeta {
+    id: "unvalidated-request-dto",
+    family: Family::Validation,
+    severity: Severity::Error,
+    doc: "---\nid: unvalidated-request-dto\nsummary: request DTOs without validation rules\n\
+          security-severity: \"5.3\"\n---\n# unvalidated-request-dto\n\n## What it does\nFlags \
+          request DTOs without rules.\n\n## Why is this bad?\nUnchecked input.\n",
+    default_enabled: true,
+};
+
 /// `docs_url` needs the families registered; the first call in a test binary wins.
 pub fn register() {
-    register_doc_families(&METAS);
+    register_doc_families(&[&BLOCKING, &FILE_NAME, &SQL, &VALIDATION]);
 }
 
 /// The location of the `nth` (0-based) occurrence of `needle` in `text`, positions computed the way

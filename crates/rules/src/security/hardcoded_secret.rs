@@ -8,7 +8,7 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{self, Expr, Item};
 use stratalint_engine::{Call, Cx, ExprKinds, Hooks, MethodCall, Rule, RuleMeta};
 
-use super::common::{lit_str, peel};
+use super::common::{lit_str, path_last, peel};
 use crate::shared::sensitive::{sensitive, words, Kind};
 
 static META: RuleMeta = crate::meta!("hardcoded-secret", Security, "security", Error);
@@ -248,8 +248,21 @@ fn entropy(s: &str) -> f64 {
         .sum()
 }
 
-/// A long random-looking token: base64/hex alphabet, mixed letters and digits, high entropy.
+/// A UUID (`550e8400-e29b-41d4-a716-446655440000`): an identifier.
+fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// A long random-looking token: base64/hex alphabet, mixed letters and digits, high entropy; not
+/// a UUID.
 fn looks_random(s: &str) -> bool {
+    if is_uuid(s) {
+        return false;
+    }
     let digits = s.chars().filter(char::is_ascii_digit).count();
     let hex = s.len() >= 32 && s.chars().all(|c| c.is_ascii_hexdigit());
     let b64 = s.len() >= 20
@@ -297,8 +310,8 @@ impl HardcodedSecret {
         Self::check_bound(cx, name, value, None);
     }
 
-    /// `subject` names where the literal goes when that is not a binding (`.bearer_auth(..)`).
-    fn check_bound(cx: &mut Cx<'_, '_>, name: &str, value: &Expr, subject: Option<&str>) {
+    /// `place` says where the literal goes when that is not a binding (``passed to `.bearer_auth()` ``).
+    fn check_bound(cx: &mut Cx<'_, '_>, name: &str, value: &Expr, place: Option<String>) {
         let (lit, span, fallback) = match lit_str(cx, value) {
             Some((lit, span)) => (lit, span, false),
             // `env::var("JWT_SECRET").unwrap_or("dev-secret".into())`: a hard-coded fallback
@@ -320,8 +333,8 @@ impl HardcodedSecret {
         if names_itself(name, &lit) || example_name(name) {
             return;
         }
-        if let Some(subject) = subject {
-            what = format!("passed to `{subject}`");
+        if let Some(place) = place {
+            what = place;
         }
         let message = if fallback {
             format!("hard-coded fallback for secret {what}: it is used whenever the variable is missing")
@@ -329,6 +342,54 @@ impl HardcodedSecret {
             format!("hard-coded secret {what}")
         };
         Self::report(cx, span, message, "secret in the source");
+    }
+
+    /// `.header("X-Api-Key", "…")`, `headers.insert(AUTHORIZATION, HeaderValue::from_static("…"))`:
+    /// a header value is bound to the header's name. An `Authorization` value is a scheme and a
+    /// credential: reported when the credential looks random (`Bearer` alone, a template, are not).
+    fn check_header(cx: &mut Cx<'_, '_>, method: &str, name: &Expr, value: &Expr) {
+        // a map's `insert` is a header only when its value is a `HeaderValue`
+        let header_value = match peel(value) {
+            Expr::Call(c) => cx
+                .resolve_expr(&c.func)
+                .and_then(|q| q.parent())
+                .is_some_and(|p| p.last() == "HeaderValue"),
+            _ => false,
+        };
+        if (method != "header" && !header_value) || cx.in_test() {
+            return;
+        }
+        // `"X-Api-Key"`, a constant holding it, or `header::AUTHORIZATION`
+        let Some(header) = lit_str(cx, name)
+            .or_else(|| cx.value_init(name).and_then(|i| lit_str(cx, i)))
+            .map(|(s, _)| s)
+            .or_else(|| path_last(name))
+        else {
+            return;
+        };
+        if sensitive(&header) != Some(Kind::Authorization) {
+            Self::check_bound(cx, &header, value, Some(format!("in header `{header}`")));
+            return;
+        }
+        let Some((lit, span)) = lit_str(cx, value) else {
+            return;
+        };
+        let Some((scheme, credential)) = lit.trim().split_once(' ') else {
+            return;
+        };
+        let credential = credential.trim();
+        if scheme.chars().all(|c| c.is_ascii_alphabetic())
+            && looks_random(credential)
+            && !placeholder(credential)
+            && known_format(&lit).is_none()
+        {
+            Self::report(
+                cx,
+                span,
+                format!("hard-coded `{scheme}` credential in header `{header}`"),
+                "secret in the source",
+            );
+        }
     }
 }
 
@@ -509,9 +570,15 @@ impl Rule for HardcodedSecret {
         }
     }
 
-    /// Builder setters: `.password("…")`, `.api_key("…")`, `.bearer_auth("…")`.
+    /// Builder setters: `.password("…")`, `.api_key("…")`, `.bearer_auth("…")`; header values.
     fn check_method_call(&self, cx: &mut Cx<'_, '_>, call: &MethodCall<'_>) {
         let m = call.method.as_str();
+        if matches!(m, "header" | "insert" | "append") && call.arg_count() == 2 {
+            if let (Some(name), Some(value)) = (call.arg(0), call.arg(1)) {
+                Self::check_header(cx, m, name, value);
+            }
+            return;
+        }
         let arg = match m {
             "bearer_auth" => call.arg(0),
             "basic_auth" => call.arg(1).map(|a| match peel(a) {
@@ -531,7 +598,7 @@ impl Rule for HardcodedSecret {
             other => other,
         };
         if lit_str(cx, arg).is_some() {
-            Self::check_bound(cx, name, arg, Some(&format!(".{m}()")));
+            Self::check_bound(cx, name, arg, Some(format!("passed to `.{m}()`")));
         }
     }
 }
@@ -577,6 +644,7 @@ mod tests {
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
         ));
         assert!(looks_random("q8Zr4mB2xT7vK1nP5wY9cF3h"));
+        assert!(!looks_random("f47ac10b-58cc-4372-a567-0e02b2c3d479"));
         assert!(!looks_random("users:list:all"));
         assert!(!looks_random("application_json_utf8"));
     }

@@ -88,7 +88,12 @@ impl Rule for TlsVerificationDisabled {
     }
 
     fn check_method_call(&self, cx: &mut Cx<'_, '_>, call: &MethodCall<'_>) {
-        let m = call.method.as_str();
+        // reqwest 0.13 renamed them `tls_danger_accept_invalid_*` (the old names are deprecated)
+        let m = match call.method.as_str() {
+            "tls_danger_accept_invalid_certs" => "danger_accept_invalid_certs",
+            "tls_danger_accept_invalid_hostnames" => "danger_accept_invalid_hostnames",
+            other => other,
+        };
         if !matches!(
             m,
             "danger_accept_invalid_certs"
