@@ -2,7 +2,8 @@
 # End-to-end: stratalint's hooks run by the real pre-commit (PyPI) in a temporary git repository.
 # A commit that adds a violation fails; a commit of clean files passes. The `system` hook is always
 # tested; the `rust` hook (which builds stratalint with `cargo install`) with `--with-rust-hook`.
-# Exit codes: 0 passed, 1 a check failed, 3 pre-commit could not be installed.
+# Exit codes: 0 passed, 1 a check failed, 3 pre-commit could not be installed (pip is tried 3 times,
+# $STRATALINT_E2E_RETRY_DELAY seconds apart, default 5).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 with_rust_hook=${1:-}
@@ -11,8 +12,19 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "pre-commit e2e: FAIL: $*" >&2; exit 1; }
 
 venv="${STRATALINT_E2E_CACHE:-$HOME/.cache/stratalint-e2e}/pre-commit-venv"
+install_pre_commit() {
+  local attempt
+  for attempt in 1 2 3; do
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q pre-commit && return 0
+    if [ "$attempt" -lt 3 ]; then
+      echo "pre-commit e2e: attempt $attempt of 3 to install pre-commit failed; retrying" >&2
+      sleep "${STRATALINT_E2E_RETRY_DELAY:-5}"
+    fi
+  done
+  return 1
+}
 if [ ! -x "$venv/bin/pre-commit" ]; then
-  python3 -m venv "$venv" && "$venv/bin/pip" install -q pre-commit || { echo "pre-commit e2e: cannot install pre-commit (network?)" >&2; exit 3; }
+  install_pre_commit || { echo "pre-commit e2e: cannot install pre-commit, 3 attempts (network?)" >&2; exit 3; }
 fi
 precommit="$venv/bin/pre-commit"
 "$precommit" --version
