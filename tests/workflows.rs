@@ -254,13 +254,19 @@ fn named_files_get_the_project_context_and_force_exclude_applies() {
 fn changed_since_checks_only_changed_files() {
     let p = violations_copy();
     let root = p.path();
-    let git = |args: &[&str]| {
+    let git = |args: &[&str]| -> String {
         let o = Command::new("git")
             .args(args)
             .current_dir(root)
             .output()
             .unwrap();
         assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let append = |rel: &str, line: &str| {
+        let path = root.join(rel);
+        let old = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{old}{line}\n")).unwrap();
     };
     git(&["init", "-q"]);
     git(&["-c", "user.name=t", "-c", "user.email=t@e", "add", "-A"]);
@@ -290,6 +296,97 @@ fn changed_since_checks_only_changed_files() {
     assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
     assert!(out.contains("src/services/fresh.rs:1:"), "{out}");
     assert!(out.contains("1 file checked"), "{out}");
+
+    // the `git diff` side: a tracked file changed in a commit after the base, another changed and
+    // not committed; an unchanged file with findings stays out
+    let base = git(&["rev-parse", "HEAD"]).trim().to_string();
+    let unchanged = "src/repositories/user_repository.rs:";
+    let all = text(&stratalint(&["check", "--format", "concise"], root).stdout);
+    for file in [
+        "src/api/v1/users.rs:",
+        "src/services/user_service.rs:",
+        unchanged,
+    ] {
+        assert!(
+            all.contains(file),
+            "the fixture changed: {file} has no finding\n{all}"
+        );
+    }
+    append(
+        "src/api/v1/users.rs",
+        "// changed in a commit after the base",
+    );
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@e",
+        "commit",
+        "-qam",
+        "after the base",
+    ]);
+    append("src/services/user_service.rs", "// changed, not committed");
+    let expect_changed = |o: &Output| {
+        let out = text(&o.stdout);
+        assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
+        for file in [
+            "src/api/v1/users.rs:",
+            "src/services/user_service.rs:",
+            "src/services/fresh.rs:",
+        ] {
+            assert!(out.contains(file), "{file} changed since the base: {out}");
+        }
+        assert!(
+            !out.contains(unchanged),
+            "{unchanged} did not change: {out}"
+        );
+        assert!(out.contains("3 files checked"), "{out}");
+    };
+    expect_changed(&stratalint(
+        &["check", "--changed-since", &base, "--format", "concise"],
+        root,
+    ));
+
+    // git runs in the checked path's repository, not in the current directory
+    let elsewhere = tempfile::tempdir().unwrap();
+    let root_arg = root.to_str().unwrap();
+    expect_changed(&stratalint(
+        &[
+            "check",
+            root_arg,
+            "--changed-since",
+            &base,
+            "--format",
+            "concise",
+        ],
+        elsewhere.path(),
+    ));
+    // a directory of the project, named from elsewhere: the changed files under it only
+    let api = root.join("src/api");
+    let o = stratalint(
+        &[
+            "check",
+            api.to_str().unwrap(),
+            "--changed-since",
+            &base,
+            "--format",
+            "concise",
+        ],
+        elsewhere.path(),
+    );
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
+    assert!(out.contains("src/api/v1/users.rs:"), "{out}");
+    assert!(out.contains("1 file checked"), "{out}");
+    // and from a subdirectory with no path, the current directory is the scope, as for `check`
+    let o = stratalint(
+        &["check", "--changed-since", &base, "--format", "concise"],
+        &root.join("src/services"),
+    );
+    let out = text(&o.stdout);
+    assert!(out.contains("user_service.rs:"), "{out}");
+    assert!(!out.contains("users.rs:"), "{out}");
+    assert!(out.contains("2 files checked"), "{out}");
 }
 
 #[test]
