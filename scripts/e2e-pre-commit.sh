@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end: stratalint's hooks run by the real pre-commit (PyPI) in a temporary git repository.
-# A commit that adds a violation fails; a commit of clean files passes. The `system` hook is always
-# tested; the `rust` hook (which builds stratalint with `cargo install`) with `--with-rust-hook`.
+# A commit that adds a violation fails; a commit of clean files passes; a file pre-commit passes is
+# linted with the whole project as context (a finding that needs another, unstaged file). The
+# `system` hook is always tested; the `rust` hook (which builds stratalint with `cargo install`) with
+# `--with-rust-hook`.
 # Exit codes: 0 passed, 1 a check failed, 3 pre-commit could not be installed (pip is tried 3 times,
 # $STRATALINT_E2E_RETRY_DELAY seconds apart, default 5).
 set -uo pipefail
@@ -49,8 +51,11 @@ name = "e2e"
 version = "0.1.0"
 edition = "2021"
 TOML
-printf 'pub mod services;\n' > src/lib.rs
-printf 'pub mod clean;\npub mod slow;\n' > src/services/mod.rs
+printf 'pub mod services;\npub mod util;\n' > src/lib.rs
+printf 'pub mod clean;\npub mod report;\npub mod slow;\n' > src/services/mod.rs
+# a sync helper that blocks, in a file no commit below touches: async code calling it is only a
+# finding (blocking-call-via-sync-fn) when the hook sees the whole project, not just staged files
+printf 'pub fn settle() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n' > src/util.rs
 printf 'pub async fn ok() -> u8 {\n    1\n}\n' > src/services/clean.rs
 cat > .pre-commit-config.yaml <<YAML
 repos:
@@ -70,13 +75,18 @@ echo "ok: a clean commit passes"
 
 # 2. a violation fails the commit, with the finding in the output
 printf 'pub async fn slow() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n' > src/services/slow.rs
+printf 'pub async fn report() {\n    crate::util::settle();\n}\n' > src/services/report.rs
 git add -A
 if out=$(git commit -qm "violation" 2>&1); then fail "a commit with a violation passed:\n$out"; fi
 echo "$out" | grep -q "src/services/slow.rs:2:5: error\[blocking-call-in-async\]" || fail "the finding is not in the output:\n$out"
 echo "ok: a commit with a violation fails and shows the finding"
+echo "$out" | grep -q "src/services/report.rs:2:5: error\[blocking-call-via-sync-fn\]" ||
+  fail "the cross-file finding (helper in src/util.rs, not staged) is not in the output:\n$out"
+echo "$out" | grep -q "src/util.rs" && fail "a file pre-commit did not pass is reported:\n$out"
+echo "ok: the staged file is linted with the project as context (blocking-call-via-sync-fn)"
 
 # 3. an excluded file passed by pre-commit stays excluded (--force-exclude)
-printf '[files]\nexclude = ["src/services/slow.rs"]\n' > stratalint.toml
+printf '[files]\nexclude = ["src/services/slow.rs", "src/services/report.rs"]\n' > stratalint.toml
 git add -A
 out=$(git commit -qm "excluded violation" 2>&1) || fail "an excluded file was checked:\n$out"
 echo "ok: excludes apply to files pre-commit passes"

@@ -42,6 +42,21 @@ fn violations_copy() -> tempfile::TempDir {
     dir
 }
 
+/// A sync helper of the project that blocks two calls down, in `src/core/disk.rs`. Async code of
+/// another file calling `crate::core::disk::read_settings()` is a `blocking-call-via-sync-fn`
+/// finding, which needs the whole project: the blocking call is not in the file checked.
+fn add_blocking_helper(root: &Path) {
+    std::fs::write(
+        root.join("src/core/disk.rs"),
+        "pub fn read_settings() -> String {\n    settle();\n    String::new()\n}\n\n\
+         fn settle() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n",
+    )
+    .unwrap();
+    let module = root.join("src/core/mod.rs");
+    let modules = std::fs::read_to_string(&module).unwrap();
+    std::fs::write(&module, format!("{modules}pub mod disk;\n")).unwrap();
+}
+
 #[test]
 fn baseline_hides_known_findings_follows_moved_code_and_reports_stale_entries() {
     let p = violations_copy();
@@ -176,6 +191,7 @@ fn baseline_from_config_and_missing_baseline_is_an_error() {
 #[test]
 fn stdin_is_linted_as_the_named_file_with_the_project_as_context() {
     let p = violations_copy();
+    add_blocking_helper(p.path());
     let mut child = Command::new(env!("CARGO_BIN_EXE_stratalint"))
         .args([
             "check",
@@ -195,13 +211,21 @@ fn stdin_is_linted_as_the_named_file_with_the_project_as_context() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"pub async fn draft() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n")
+        .write_all(
+            b"pub async fn draft() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n\n\
+              pub async fn draft_report() -> String {\n    crate::core::disk::read_settings()\n}\n",
+        )
         .unwrap();
     let o = child.wait_with_output().unwrap();
     let out = text(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
     assert!(
         out.contains("src/services/draft.rs:2:5: error[blocking-call-in-async]"),
+        "{out}"
+    );
+    // the helper is in src/core/disk.rs, on disk: the buffer is checked with the project around it
+    assert!(
+        out.contains("src/services/draft.rs:6:5: error[blocking-call-via-sync-fn]"),
         "{out}"
     );
     assert!(
@@ -224,6 +248,38 @@ fn named_files_get_the_project_context_and_force_exclude_applies() {
         !out.contains("user_service.rs"),
         "only the named file is reported: {out}"
     );
+
+    // a cross-file finding in a named file: the blocking call is in another file of the project
+    add_blocking_helper(root);
+    std::fs::write(
+        root.join("src/services/report_service.rs"),
+        "pub async fn report() -> String {\n    crate::core::disk::read_settings()\n}\n",
+    )
+    .unwrap();
+    let services = root.join("src/services/mod.rs");
+    let modules = std::fs::read_to_string(&services).unwrap();
+    std::fs::write(&services, format!("{modules}pub mod report_service;\n")).unwrap();
+    let o = stratalint(
+        &[
+            "check",
+            "--format",
+            "concise",
+            "src/services/report_service.rs",
+        ],
+        root,
+    );
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
+    assert!(
+        out.contains("src/services/report_service.rs:2:5: error[blocking-call-via-sync-fn]"),
+        "{out}"
+    );
+    assert!(out.contains("1 file checked"), "{out}");
+    assert!(
+        !out.contains("disk.rs:"),
+        "only the named file is reported: {out}"
+    );
+
     std::fs::write(
         root.join("stratalint.toml"),
         "[files]\nexclude = [\"src/api/**\"]\n",
