@@ -1,5 +1,6 @@
 //! Adoption and local workflows: baselines, --changed-since, --stdin-filename, --statistics,
-//! --output, files named on the command line with the project as context.
+//! --output, files named on the command line with the project as context, the rust-analyzer
+//! wrapper script.
 
 mod common;
 
@@ -473,5 +474,73 @@ fn statistics_and_output_file() {
             .iter()
             .any(|l| l.contains("migration-file-name") && l.trim_start().starts_with('3')),
         "{report}"
+    );
+}
+
+/// The editor wrapper `scripts/rust-analyzer-check.sh` on a small crate without dependencies: its
+/// stdout is what rust-analyzer reads, cargo check's JSON records and stratalint's diagnostics.
+#[cfg(unix)]
+#[test]
+fn rust_analyzer_wrapper_prints_cargo_and_stratalint_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = common::repo().join("tests/e2e/rust-analyzer/project");
+    for entry in walkdir::WalkDir::new(&template) {
+        let entry = entry.unwrap();
+        let dest = dir
+            .path()
+            .join(entry.path().strip_prefix(&template).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_stratalint"))
+        .parent()
+        .unwrap();
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let o = Command::new("sh")
+        .arg(common::repo().join("scripts/rust-analyzer-check.sh"))
+        // passed on to cargo check, as rust-analyzer's extra arguments would be
+        .arg("--offline")
+        .current_dir(dir.path())
+        .env("PATH", path)
+        // its own target directory: the test's cargo holds the lock on the workspace's
+        .env("CARGO_TARGET_DIR", dir.path().join("target"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run sh scripts/rust-analyzer-check.sh");
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    let records: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    // cargo's records: the crate checked, then build-finished; stratalint ends with one of its own
+    assert!(
+        records
+            .iter()
+            .any(|r| r["reason"] == "compiler-artifact" && r["target"]["name"] == "ra_e2e"),
+        "cargo check's compiler-artifact record is missing:\n{out}"
+    );
+    let finished = records
+        .iter()
+        .filter(|r| r["reason"] == "build-finished" && r["success"] == true)
+        .count();
+    assert_eq!(
+        finished, 2,
+        "cargo's and stratalint's build-finished:\n{out}"
+    );
+    let finding = records.iter().find(|r| {
+        r["reason"] == "compiler-message"
+            && r["message"]["code"]["code"] == "stratalint::blocking-call-in-async"
+    });
+    let finding = finding.unwrap_or_else(|| panic!("no stratalint compiler-message:\n{out}"));
+    assert_eq!(
+        finding["message"]["spans"][0]["file_name"], "src/services/slow.rs",
+        "{finding}"
     );
 }
