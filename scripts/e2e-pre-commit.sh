@@ -3,7 +3,7 @@
 # A commit that adds a violation fails; a commit of clean files passes; a file pre-commit passes is
 # linted with the whole project as context (a finding that needs another, unstaged file). The
 # `system` hook is always tested; the `rust` hook (which builds stratalint with `cargo install`) with
-# `--with-rust-hook`.
+# `--with-rust-hook`, on a failing and on a clean file.
 # Exit codes: 0 passed, 1 a check failed, 3 pre-commit could not be installed (pip is tried 3 times,
 # $STRATALINT_E2E_RETRY_DELAY seconds apart, default 5).
 set -uo pipefail
@@ -91,15 +91,31 @@ git add -A
 out=$(git commit -qm "excluded violation" 2>&1) || fail "an excluded file was checked:\n$out"
 echo "ok: excludes apply to files pre-commit passes"
 
-# 4. the rust hook, built by pre-commit with cargo (slow: a release build)
+# 4. the rust hook, built by pre-commit with cargo (slow: a release build). A config of its own and a
+# pre-commit home in $work (as `try-repo` would, but built once for both runs below), without the
+# debug build on PATH so the hook's own build is what runs.
 if [ "$with_rust_hook" = "--with-rust-hook" ]; then
   git rm -q --cached stratalint.toml && rm stratalint.toml
   printf 'pub async fn slow2() {\n    std::thread::sleep(std::time::Duration::from_secs(2));\n}\n' >> src/services/slow.rs
   git add -A
-  if out=$(PATH="${PATH#"$repo/target/debug:"}" "$precommit" try-repo "$repo" stratalint --ref "$rev" --files src/services/slow.rs 2>&1); then
+  cat > "$work/rust-hook.yaml" <<YAML
+repos:
+  - repo: $repo
+    rev: $rev
+    hooks:
+      - id: stratalint
+YAML
+  rust_hook() { # files...
+    PRE_COMMIT_HOME="$work/pre-commit-home" PATH="${PATH#"$repo/target/debug:"}" \
+      "$precommit" run -c "$work/rust-hook.yaml" stratalint --files "$@" 2>&1
+  }
+  if out=$(rust_hook src/services/slow.rs); then
     fail "the rust hook passed a violation:\n$out"
   fi
   echo "$out" | grep -q "error\[blocking-call-in-async\]" || fail "the rust hook did not report the finding:\n$out"
   echo "ok: the language: rust hook builds stratalint and fails on the violation"
+  out=$(rust_hook src/services/clean.rs) || fail "the rust hook failed a clean file:\n$out"
+  echo "$out" | grep -q "^stratalint\.*Passed" || fail "the rust hook did not run on the clean file:\n$out"
+  echo "ok: the language: rust hook passes a clean file"
 fi
 echo "pre-commit e2e: PASS"
