@@ -16,7 +16,9 @@
 # (no network, no npm, no rustup): nothing was verified, which is not a pass.
 #
 # Tools are installed on first use: the Multitool with npm into $STRATALINT_E2E_CACHE (default
-# ~/.cache/stratalint-e2e), rust-analyzer with `rustup component add rust-analyzer`.
+# ~/.cache/stratalint-e2e), rust-analyzer with `rustup component add rust-analyzer`, pre-commit with
+# pip into a venv under the same cache. Each install is tried 3 times, $STRATALINT_E2E_RETRY_DELAY
+# seconds apart (default 5), so a passing network hiccup does not end in exit 3.
 #
 # Adding a check: write `check_<name>` (exit 1 on failure, `unavailable` when its tool is missing),
 # add <name> to CHECKS and to the `case` at the bottom.
@@ -37,6 +39,19 @@ MULTITOOL_VERSION="5.7.0"
 ACCEPTED_WARNINGS="SARIF1001"
 
 say() { printf '\n== e2e %s\n' "$*"; }
+
+# retry CMD...: run an install command up to 3 times, with a short sleep between attempts.
+retry() {
+  local attempt delay="${STRATALINT_E2E_RETRY_DELAY:-5}"
+  for attempt in 1 2 3; do
+    "$@" && return 0
+    if [[ $attempt -lt 3 ]]; then
+      echo "e2e: attempt $attempt of 3 failed: $*; retrying in ${delay}s" >&2
+      sleep "$delay"
+    fi
+  done
+  return 1
+}
 
 unavailable() {
   printf '\ne2e: TOOL UNAVAILABLE: %s\n' "$*" >&2
@@ -68,9 +83,9 @@ multitool() {
     command -v npm >/dev/null 2>&1 || unavailable "npm is not installed (needed for @microsoft/sarif-multitool)"
     echo "installing @microsoft/sarif-multitool@$MULTITOOL_VERSION into $prefix" >&2
     mkdir -p "$prefix"
-    npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error \
+    retry npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error \
       "@microsoft/sarif-multitool@$MULTITOOL_VERSION" >&2 ||
-      unavailable "npm install @microsoft/sarif-multitool@$MULTITOOL_VERSION failed (network?)"
+      unavailable "npm install @microsoft/sarif-multitool@$MULTITOOL_VERSION failed 3 times (network?)"
     [[ -f "$exe" ]] || unavailable "the npm package did not bring $exe"
   fi
   # npm may skip the package's postinstall `chmod u+x`.
@@ -143,7 +158,8 @@ check_rust_analyzer() {
   if ! rust-analyzer --version >/dev/null 2>&1; then
     command -v rustup >/dev/null 2>&1 || unavailable "rust-analyzer is not installed and there is no rustup"
     echo "installing rust-analyzer: rustup component add rust-analyzer" >&2
-    rustup component add rust-analyzer >&2 || unavailable "rustup component add rust-analyzer failed (network?)"
+    retry rustup component add rust-analyzer >&2 ||
+      unavailable "rustup component add rust-analyzer failed 3 times (network?)"
     rust-analyzer --version >/dev/null 2>&1 || unavailable "rust-analyzer --version does not work after installing it"
   fi
   rust-analyzer --version

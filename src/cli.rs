@@ -151,7 +151,8 @@ pub struct CheckArgs {
     pub stdin_filename: Option<PathBuf>,
 
     /// Check only the files changed since this git revision (committed, staged, unstaged and
-    /// untracked), with the whole project as context.
+    /// untracked) under the checked paths, with the whole project as context. Git runs in the
+    /// repository of the checked paths, not necessarily the current directory.
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
 

@@ -1,7 +1,7 @@
 //! The subcommands.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -252,49 +252,73 @@ fn report_baseline(path: &std::path::Path, outcome: &baseline::Outcome) {
 }
 
 /// Files changed since `rev` (committed since, staged, unstaged, untracked), absolute, existing,
-/// and under `paths` when some are given.
+/// and under the checked `paths` (the current directory when none is given, as for `check`).
+///
+/// Git runs in the repository of each checked path (`git -C`), so
+/// `stratalint check some/repo --changed-since HEAD~1` works from anywhere. The names are
+/// listed from the repository's top level, where git prints them relative to it whatever
+/// `diff.relative` says, NUL-separated so no name comes back quoted.
 fn changed_files(rev: &str, paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let git = |args: &[&str]| -> Result<String, String> {
+    let git = |dir: &Path, args: &[&str]| -> Result<String, String> {
         let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
             .args(args)
             .output()
             .map_err(|e| format!("--changed-since needs git: {e}"))?;
         if !out.status.success() {
             return Err(format!(
-                "git {} failed: {}",
+                "git -C {} {} failed: {}",
+                dir.display(),
                 args.join(" "),
                 String::from_utf8_lossy(&out.stderr).trim()
             ));
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     };
-    let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
-    let mut names: BTreeSet<String> = BTreeSet::new();
-    names.extend(
-        git(&["diff", "--name-only", "--no-renames", rev, "--"])?
-            .lines()
-            .map(str::to_string),
-    );
-    names.extend(
-        git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?
-            .lines()
-            .map(str::to_string),
-    );
     let cwd = cwd();
-    let roots: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| cwd.join(p).canonicalize().unwrap_or_else(|_| cwd.join(p)))
-        .collect();
-    let top = top.canonicalize().unwrap_or(top);
-    Ok(names
-        .into_iter()
-        .filter(|n| !n.is_empty())
-        .map(|n| top.join(n))
-        .filter(|p| p.is_file())
-        .filter(|p| roots.is_empty() || roots.iter().any(|r| p.starts_with(r)))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect())
+    let mut roots: Vec<PathBuf> = Vec::new();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    for p in paths {
+        let abs = cwd.join(p);
+        let Ok(root) = abs.canonicalize() else {
+            return Err(format!("path `{}` does not exist", p.display()));
+        };
+        dirs.push(match root.parent() {
+            Some(parent) if !root.is_dir() => parent.to_path_buf(),
+            _ => root.clone(),
+        });
+        roots.push(root);
+    }
+    let mut tops: BTreeSet<PathBuf> = BTreeSet::new();
+    for dir in &dirs {
+        let top = PathBuf::from(git(dir, &["rev-parse", "--show-toplevel"])?.trim());
+        tops.insert(top.canonicalize().unwrap_or(top));
+    }
+    let mut files: BTreeSet<PathBuf> = BTreeSet::new();
+    for top in &tops {
+        let changed = git(
+            top,
+            &["diff", "-z", "--name-only", "--no-renames", rev, "--"],
+        )?;
+        let untracked = git(top, &["ls-files", "-z", "--others", "--exclude-standard"])?;
+        files.extend(
+            changed
+                .split('\0')
+                .chain(untracked.split('\0'))
+                .filter(|n| !n.is_empty())
+                .map(|n| top.join(n))
+                .filter(|p| p.is_file())
+                .filter(|p| roots.iter().any(|r| p.starts_with(r))),
+        );
+    }
+    Ok(files.into_iter().collect())
 }
 
 fn write_statistics(diags: &[stratalint_engine::Diagnostic], out: &mut Vec<u8>) {
