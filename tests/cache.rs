@@ -16,25 +16,6 @@ fn stratalint(args: &[&str], cwd: &Path) -> Output {
         .expect("run stratalint")
 }
 
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = common::fixture(name);
-    let walk = walkdir::WalkDir::new(&src)
-        .into_iter()
-        .filter_entry(|e| e.file_name() != ".stratalint_cache");
-    for entry in walk {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(&src).unwrap();
-        let dest = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    dir
-}
-
 /// The JSON report without the timing.
 fn report(args: &[&str], cwd: &Path) -> serde_json::Value {
     let mut full = vec!["check", "--format", "json"];
@@ -52,7 +33,7 @@ fn report(args: &[&str], cwd: &Path) -> serde_json::Value {
 
 #[test]
 fn warm_runs_report_exactly_what_cold_runs_do() {
-    let p = copy_fixture("violations");
+    let p = common::copy_fixture("violations");
     let root = p.path();
     let cold = report(&[], root);
     assert!(
@@ -76,7 +57,7 @@ fn warm_runs_report_exactly_what_cold_runs_do() {
 
 #[test]
 fn edits_and_configuration_changes_are_seen() {
-    let p = copy_fixture("violations");
+    let p = common::copy_fixture("violations");
     let root = p.path();
     let before = report(&[], root);
     let count = |v: &serde_json::Value| v["diagnostics"].as_array().unwrap().len();
@@ -114,7 +95,7 @@ fn edits_and_configuration_changes_are_seen() {
 
 #[test]
 fn no_cache_writes_nothing_and_clean_removes_the_cache() {
-    let p = copy_fixture("clean");
+    let p = common::copy_fixture("clean");
     let root = p.path();
     report(&["--no-cache"], root);
     assert!(!root.join(".stratalint_cache").exists());
@@ -129,7 +110,7 @@ fn no_cache_writes_nothing_and_clean_removes_the_cache() {
 
 #[test]
 fn a_corrupt_cache_is_ignored() {
-    let p = copy_fixture("violations");
+    let p = common::copy_fixture("violations");
     let root = p.path();
     let cold = report(&[], root);
     std::fs::write(root.join(".stratalint_cache/v1.json"), b"{ not json").unwrap();
@@ -160,7 +141,7 @@ fn report_bytes(args: &[&str], cwd: &Path) -> String {
 #[test]
 fn output_is_byte_identical_across_thread_counts_and_cold_and_warm_runs() {
     for fixture in ["violations", "clean"] {
-        let p = copy_fixture(fixture);
+        let p = common::copy_fixture(fixture);
         let root = p.path();
         let json = |extra: &[&str]| {
             let mut args = vec!["check", "--format", "json"];
@@ -201,7 +182,7 @@ fn output_is_byte_identical_across_thread_counts_and_cold_and_warm_runs() {
 
 #[test]
 fn a_whole_run_is_reused_only_for_the_same_files_and_the_same_targets() {
-    let p = copy_fixture("violations");
+    let p = common::copy_fixture("violations");
     let root = p.path();
     let full = report(&[], root);
     let kept = root.join(".stratalint_cache/v1.result.json");

@@ -9,24 +9,6 @@ use std::process::Command;
 use stratalint_engine::CheckOptions;
 use stratalint_rules::migrations::fix;
 
-/// A copy of a fixture in a temporary directory.
-fn copy_fixture(rel: &str) -> tempfile::TempDir {
-    let src = common::fixture(rel);
-    let dir = tempfile::tempdir().expect("tempdir");
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.expect("walk");
-        let to = dir
-            .path()
-            .join(entry.path().strip_prefix(&src).expect("prefix"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &to).expect("copy");
-        }
-    }
-    dir
-}
-
 fn plan(root: &Path) -> fix::Plan {
     let opts = CheckOptions {
         paths: vec![root.to_path_buf()],
@@ -57,7 +39,7 @@ fn pair(a: &str, b: &str) -> (String, String) {
 
 #[test]
 fn seed_preset_renames_what_it_can_name_and_refuses_the_rest() {
-    let dir = copy_fixture("rules/migrations/presets/seed");
+    let dir = common::copy_fixture("rules/migrations/presets/seed");
     let root = dir.path();
     let p = plan(root);
     assert_eq!(
@@ -122,7 +104,7 @@ fn seed_preset_renames_what_it_can_name_and_refuses_the_rest() {
 
 #[test]
 fn never_overwrites_and_refuses_two_files_for_one_name() {
-    let dir = copy_fixture("rules/migrations/presets/seed");
+    let dir = common::copy_fixture("rules/migrations/presets/seed");
     let root = dir.path();
     // the target of a rename exists already
     std::fs::write(
@@ -156,7 +138,7 @@ fn never_overwrites_and_refuses_two_files_for_one_name() {
 
 #[test]
 fn alembic_from_its_header_and_diesel_directories() {
-    let dir = copy_fixture("rules/migrations/alembic-create-date");
+    let dir = common::copy_fixture("rules/migrations/alembic-create-date");
     let p = plan(dir.path());
     // the disagreeing name, and under the seed's preset the names without the seed's timestamp,
     // all from their headers
@@ -183,7 +165,7 @@ fn alembic_from_its_header_and_diesel_directories() {
         .join("alembic/versions/20260118_1045_add_phone.py")
         .is_file());
 
-    let dir = copy_fixture("rules/migrations/migration-file-name");
+    let dir = common::copy_fixture("rules/migrations/migration-file-name");
     let p = plan(dir.path());
     // the diesel directory, and the sea-orm module (named the sea-orm way under any preset: the
     // seed's minutes do not make it clash with `m20260117_093000_create_users`)
@@ -237,7 +219,7 @@ fn alembic_from_its_header_and_diesel_directories() {
 
 #[test]
 fn sqlx_preset_renames_both_halves() {
-    let dir = copy_fixture("rules/migrations/presets/sqlx");
+    let dir = common::copy_fixture("rules/migrations/presets/sqlx");
     std::fs::write(
         dir.path().join("migrations/20260123_0800_add_flags.up.sql"),
         "",
@@ -290,7 +272,7 @@ fn cli(args: &[&str], cwd: &Path) -> (i32, String, String) {
 
 #[test]
 fn diff_shows_and_fix_does() {
-    let dir = copy_fixture("rules/migrations/presets/seed");
+    let dir = common::copy_fixture("rules/migrations/presets/seed");
     let root: PathBuf = dir.path().to_path_buf();
     let (code, out, _) = cli(&["check", "--diff", "."], &root);
     assert_eq!(code, 1, "{out}");
@@ -337,7 +319,7 @@ fn contents(root: &Path) -> std::collections::BTreeMap<Vec<u8>, usize> {
 
 #[test]
 fn a_target_that_appears_after_the_plan_is_not_overwritten() {
-    let dir = copy_fixture("rules/migrations/presets/sqlx");
+    let dir = common::copy_fixture("rules/migrations/presets/sqlx");
     let root = dir.path();
     std::fs::write(
         root.join("migrations/20260123_0800_add_flags.up.sql"),
@@ -408,7 +390,7 @@ fn fix_never_loses_a_file() {
         "rules/migrations/presets/alembic",
         "rules/migrations/alembic-create-date",
     ] {
-        let dir = copy_fixture(fixture);
+        let dir = common::copy_fixture(fixture);
         let root = dir.path();
         let files = || {
             walkdir::WalkDir::new(root)
@@ -472,7 +454,7 @@ fn refusal_of<'a>(p: &'a fix::Plan, path: &str) -> Option<&'a str> {
 
 #[test]
 fn sea_orm_modules_are_renamed_with_their_mod_line_and_migrator_entry() {
-    let dir = copy_fixture(SEA_ORM);
+    let dir = common::copy_fixture(SEA_ORM);
     let root = dir.path();
     let lib_before = read(root, LIB);
     let p = plan(root);
@@ -610,7 +592,7 @@ fn sea_orm_modules_whose_lib_rs_cannot_be_rewritten_for_certain_are_left_alone()
         ),
     ];
     for (case, edit, reason) in cases {
-        let dir = copy_fixture(SEA_ORM);
+        let dir = common::copy_fixture(SEA_ORM);
         let root = dir.path();
         let lib = edit(&read(root, LIB));
         std::fs::write(root.join(LIB), &lib).expect("write");
@@ -633,7 +615,7 @@ fn sea_orm_modules_whose_lib_rs_cannot_be_rewritten_for_certain_are_left_alone()
     }
 
     // another file names the module
-    let dir = copy_fixture(SEA_ORM);
+    let dir = common::copy_fixture(SEA_ORM);
     let root = dir.path();
     std::fs::write(
         root.join("migration/src/m20260119_093000_unregistered.rs"),
@@ -646,7 +628,7 @@ fn sea_orm_modules_whose_lib_rs_cannot_be_rewritten_for_certain_are_left_alone()
         Some("`m20260118_093000_AddPosts` is also written at migration/src/m20260119_093000_unregistered.rs:1: only its `mod` line and its `Migrator::migrations()` entry are rewritten")
     );
     // submodules would have to move with it
-    let dir = copy_fixture(SEA_ORM);
+    let dir = common::copy_fixture(SEA_ORM);
     let root = dir.path();
     let module = root.join(POSTS);
     let text = read(root, POSTS);
@@ -666,7 +648,7 @@ fn sea_orm_modules_whose_lib_rs_cannot_be_rewritten_for_certain_are_left_alone()
 
 #[test]
 fn sea_orm_module_with_its_own_migration_name_gets_no_note() {
-    let dir = copy_fixture(SEA_ORM);
+    let dir = common::copy_fixture(SEA_ORM);
     let root = dir.path();
     let posts = "migration/src/m20260118_093000_AddPosts.rs";
     let text = read(root, posts).replace(
@@ -684,7 +666,7 @@ fn sea_orm_module_with_its_own_migration_name_gets_no_note() {
 
 #[test]
 fn lib_rs_changed_after_the_plan_renames_nothing() {
-    let dir = copy_fixture(SEA_ORM);
+    let dir = common::copy_fixture(SEA_ORM);
     let root = dir.path();
     let p = plan(root);
     assert_eq!(p.renames.len(), 2);
@@ -706,7 +688,7 @@ fn lib_rs_changed_after_the_plan_renames_nothing() {
 
 #[test]
 fn sea_orm_diff_shows_and_fix_does() {
-    let dir = copy_fixture(SEA_ORM);
+    let dir = common::copy_fixture(SEA_ORM);
     let root: PathBuf = dir.path().to_path_buf();
     let lib_before = read(&root, LIB);
     let (code, out, _) = cli(&["check", "--diff", "."], &root);
@@ -744,7 +726,7 @@ fn sea_orm_diff_shows_and_fix_does() {
 
 #[test]
 fn diesel_preset_renames_directories_and_refuses_bad_timestamps() {
-    let dir = copy_fixture("rules/migrations/presets/diesel");
+    let dir = common::copy_fixture("rules/migrations/presets/diesel");
     let root = dir.path();
     let p = plan(root);
     assert_eq!(
@@ -793,7 +775,7 @@ fn diesel_preset_renames_directories_and_refuses_bad_timestamps() {
 
 #[test]
 fn refinery_preset_renames_the_feature_and_never_picks_a_version() {
-    let dir = copy_fixture("rules/migrations/presets/refinery");
+    let dir = common::copy_fixture("rules/migrations/presets/refinery");
     let root = dir.path();
     let p = plan(root);
     assert_eq!(
@@ -829,7 +811,7 @@ fn refinery_preset_renames_the_feature_and_never_picks_a_version() {
 
 #[test]
 fn alembic_preset_renames_from_the_revision_id() {
-    let dir = copy_fixture("rules/migrations/presets/alembic");
+    let dir = common::copy_fixture("rules/migrations/presets/alembic");
     let root = dir.path();
     let p = plan(root);
     assert_eq!(

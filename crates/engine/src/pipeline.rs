@@ -603,25 +603,21 @@ fn settle(
     );
     // each rule's cross-file pass reads only shared facts: the rules run in parallel, and their
     // findings are concatenated in rule order, so the output does not depend on the schedule
-    let mut by_rule: Vec<Vec<&Fact>> = vec![Vec::new(); rules.len()];
-    let mut by_rule_file: Vec<Vec<usize>> = vec![Vec::new(); rules.len()];
+    let mut by_rule: Vec<Vec<(&Fact, &FileInfo)>> = vec![Vec::new(); rules.len()];
     for (r, f, fi) in &facts {
-        if let Some(i) = r.checked_sub(n_engine).filter(|i| *i < rules.len()) {
-            by_rule[i].push(f);
-            by_rule_file[i].push(*fi);
+        if let Some(mine) = r.checked_sub(n_engine).and_then(|i| by_rule.get_mut(i)) {
+            mine.push((*f, &project.files[*fi]));
         }
     }
     let project_diags: Vec<Diagnostic> = rules
         .par_iter()
+        .zip(by_rule)
         .enumerate()
         .with_max_len(1)
-        .filter(|(i, rule)| rule.hooks().contains(Hooks::PROJECT) && selection.base[n_engine + i])
-        .map(|(i, rule)| {
-            let mine: Vec<(&Fact, &FileInfo)> = by_rule[i]
-                .iter()
-                .zip(&by_rule_file[i])
-                .map(|(f, fi)| (*f, &project.files[*fi]))
-                .collect();
+        .filter(|(i, (rule, _))| {
+            rule.hooks().contains(Hooks::PROJECT) && selection.base[n_engine + i]
+        })
+        .map(|(_, (rule, mine))| {
             let mut cx = ProjectCx {
                 project,
                 config,

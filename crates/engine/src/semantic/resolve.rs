@@ -160,7 +160,6 @@ impl Resolver {
 
     fn declare_items<'a>(&mut self, items: impl Iterator<Item = &'a Item> + Clone) {
         // local items first: `use` paths may start with them (`mod a; use a::B;`)
-        let mut types = rustc_hash::FxHashSet::default();
         for item in items.clone() {
             let ident = match item {
                 Item::Fn(f) => Some(&f.sig.ident),
@@ -197,15 +196,19 @@ impl Resolver {
             if let Some(ident) = ident {
                 let name = ident.to_string();
                 let q = self.item_qname(&name);
-                // a function beside a module of the same name is not a value only
+                // a function beside a module of the same name is not a value only: whichever is
+                // declared first, the other one's binding settles it (`bind` forgets values)
                 let value = matches!(item, Item::Fn(_) | Item::Const(_) | Item::Static(_));
-                if !value {
-                    types.insert(name.clone());
-                }
-                self.bind(name.clone(), q);
-                if value && !types.contains(&name) {
+                let bound = self
+                    .scopes
+                    .last()
+                    .is_some_and(|s| s.bindings.contains_key(&name));
+                if value && !bound {
+                    self.bind(name.clone(), q);
                     let scope = self.scopes.last_mut().expect("a scope is open");
                     scope.values.insert(name);
+                } else {
+                    self.bind(name, q);
                 }
             }
         }
@@ -283,7 +286,9 @@ impl Resolver {
     /// Bind `name` (an import or a type: what it names may start a longer path).
     fn bind(&mut self, name: String, target: QualifiedName) {
         if let Some(scope) = self.scopes.last_mut() {
-            scope.values.remove(&name);
+            if !scope.values.is_empty() {
+                scope.values.remove(&name);
+            }
             scope.bindings.insert(name, target);
         }
     }
