@@ -37,7 +37,7 @@ fn warm_runs_report_exactly_what_cold_runs_do() {
     let root = p.path();
     let cold = report(&[], root);
     assert!(
-        root.join(".stratalint_cache/v1.json").is_file(),
+        root.join(".stratalint_cache/v2.entries").is_file(),
         "the cache is written"
     );
     let ignore = std::fs::read_to_string(root.join(".stratalint_cache/.gitignore")).unwrap();
@@ -113,10 +113,41 @@ fn a_corrupt_cache_is_ignored() {
     let p = common::copy_fixture("violations");
     let root = p.path();
     let cold = report(&[], root);
-    std::fs::write(root.join(".stratalint_cache/v1.json"), b"{ not json").unwrap();
-    assert_eq!(cold, report(&[], root));
-    std::fs::write(root.join(".stratalint_cache/v1.json"), b"").unwrap();
-    assert_eq!(cold, report(&[], root));
+    let entries = root.join(".stratalint_cache/v2.entries");
+    let kept = root.join(".stratalint_cache/v2.result.json");
+    let good = std::fs::read(&entries).unwrap();
+    let text = String::from_utf8(good.clone()).unwrap();
+    assert!(text.starts_with("stratalint-cache 2 "), "{text}");
+    let damaged: [(&str, Vec<u8>); 5] = [
+        ("not a cache", b"{ not json".to_vec()),
+        ("empty", Vec::new()),
+        ("cut short", good[..good.len() / 2].to_vec()),
+        ("a length past the end", {
+            // the first record's line: `<path length> <hash> <record length>`
+            let (header, rest) = text.split_once('\n').unwrap();
+            let (line, rest) = rest.split_once('\n').unwrap();
+            let (lens, _) = line.rsplit_once(' ').unwrap();
+            format!("{header}\n{lens} 99999999\n{rest}").into_bytes()
+        }),
+        // the framing is whole, but no record decodes: every file is walked again
+        (
+            "records that do not decode",
+            text.replace("\"diags\"", "\"diagz\"").into_bytes(),
+        ),
+    ];
+    for (what, bytes) in damaged {
+        std::fs::write(&entries, bytes).unwrap();
+        // without the kept whole-run result, the per-file records are what serves the run
+        std::fs::remove_file(&kept).unwrap();
+        assert_eq!(cold, report(&[], root), "{what}");
+        // and the run wrote a whole cache again
+        assert!(
+            std::fs::read(&entries)
+                .unwrap()
+                .starts_with(b"stratalint-cache 2 "),
+            "{what}"
+        );
+    }
 }
 
 /// The report's bytes, with the timing (the one thing allowed to differ between runs) blanked.
@@ -158,7 +189,7 @@ fn output_is_byte_identical_across_thread_counts_and_cold_and_warm_runs() {
         assert!(!root.join(".stratalint_cache").exists());
         // cold: the cache is written
         assert_eq!(json(&["--jobs", "4"]), reference, "{fixture}: cold");
-        assert!(root.join(".stratalint_cache/v1.json").is_file());
+        assert!(root.join(".stratalint_cache/v2.entries").is_file());
         // warm: served from it
         assert_eq!(json(&["--jobs", "4"]), reference, "{fixture}: warm");
         assert_eq!(
@@ -185,7 +216,7 @@ fn a_whole_run_is_reused_only_for_the_same_files_and_the_same_targets() {
     let p = common::copy_fixture("violations");
     let root = p.path();
     let full = report(&[], root);
-    let kept = root.join(".stratalint_cache/v1.result.json");
+    let kept = root.join(".stratalint_cache/v2.result.json");
     assert!(kept.is_file(), "the settled findings are kept");
     assert_eq!(
         full,

@@ -542,7 +542,7 @@ fn a_check_changes_no_file_and_writes_only_its_cache() {
         assert!(
             cache
                 .iter()
-                .any(|(rel, _)| rel == ".stratalint_cache/v1.json"),
+                .any(|(rel, _)| rel == ".stratalint_cache/v2.entries"),
             "{cache:#?}"
         );
     }

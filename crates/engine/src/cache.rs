@@ -12,10 +12,12 @@
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::config::Config;
 use crate::deps::FileDeps;
@@ -26,15 +28,16 @@ use crate::suppress::{Directive, Malformed};
 /// The cache directory under the project root.
 pub const DIR: &str = ".stratalint_cache";
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+type Out = std::io::BufWriter<std::fs::File>;
 
 /// What the walk of one file produced, as stored.
 #[derive(Serialize, Deserialize, Default)]
 pub struct Entry {
-    pub content_hash: u64,
     pub diags: Vec<Diagnostic>,
-    /// (rule index, fact type, fact JSON)
-    pub facts: Vec<(usize, String, String)>,
+    /// (rule index, fact type, the fact's JSON embedded as it is, not as an escaped string)
+    pub facts: Vec<(usize, String, Box<RawValue>)>,
     pub handlers: Vec<String>,
     pub reexports: Vec<(String, String)>,
     pub deps: FileDeps,
@@ -45,41 +48,61 @@ pub struct Entry {
     pub checked: bool,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    format: u32,
-    key: u64,
-    entries: FxHashMap<String, Entry>,
+/// One file's record as [`Cache::write`] takes it: encoded now, or the bytes the loaded cache
+/// holds for it (a file served from the cache is written back as it was read, not decoded and
+/// encoded again).
+pub enum Record<'a> {
+    New(Box<Entry>),
+    Kept(&'a [u8]),
 }
 
-/// [`Stored`] as it is written: the same JSON, with the entries drawn from an iterator.
-#[derive(Serialize)]
-#[serde(bound = "")]
-struct Streamed<I: Iterator<Item = (String, Entry)>> {
-    format: u32,
-    key: u64,
-    entries: Once<I>,
-}
-
-/// An iterator serialized as a JSON map, once.
-struct Once<I>(std::cell::RefCell<Option<I>>);
-
-impl<I: Iterator<Item = (String, Entry)>> Serialize for Once<I> {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = ser.serialize_map(None)?;
-        for (rel, entry) in self.0.borrow_mut().take().into_iter().flatten() {
-            map.serialize_entry(&rel, &entry)?;
-        }
-        map.end()
-    }
-}
-
-/// The entries of the previous run with the same key.
+/// The entries of the previous run with the same key: the file's bytes as read, and where each
+/// file's record is in them. A record is decoded only when [`Cache::get`] asks for it, on the
+/// worker that needs it.
+///
+/// The file (`v2.entries`) is a header line `stratalint-cache <format> <key>` and then, per file,
+/// a line `<path length> <content hash> <record length>` followed by the path and the record (the
+/// JSON of an [`Entry`]). Lengths rather than separators: a path may hold any byte, and loading
+/// never scans the records.
 pub struct Cache {
     file: PathBuf,
     key: u64,
-    entries: FxHashMap<String, Entry>,
+    bytes: Vec<u8>,
+    index: Index,
+}
+
+/// Each file's content hash and where its record is.
+type Index = FxHashMap<Box<str>, (u64, Range<usize>)>;
+
+/// Where each record of a cache file is, if the file is whole and has `key` (see [`Cache`]).
+fn index_records(bytes: &[u8], key: u64) -> Option<Index> {
+    // a line of numbers separated by single spaces
+    fn numbers(bytes: &[u8], at: &mut usize) -> Option<Vec<u64>> {
+        let rest = bytes.get(*at..)?;
+        let end = memchr::memchr(b'\n', rest)?;
+        let text = std::str::from_utf8(&rest[..end]).ok()?;
+        *at += end + 1;
+        text.split(' ').map(|n| n.parse().ok()).collect()
+    }
+    let mut at = "stratalint-cache ".len();
+    if bytes.get(..at)? != b"stratalint-cache "
+        || numbers(bytes, &mut at)? != [u64::from(FORMAT), key]
+    {
+        return None;
+    }
+    let mut index = FxHashMap::default();
+    while at < bytes.len() {
+        let [rel_len, hash, len] = numbers(bytes, &mut at)?[..] else {
+            return None;
+        };
+        let rel_end = at.checked_add(usize::try_from(rel_len).ok()?)?;
+        let rel = std::str::from_utf8(bytes.get(at..rel_end)?).ok()?;
+        let end = rel_end.checked_add(usize::try_from(len).ok()?)?;
+        bytes.get(rel_end..end)?;
+        index.insert(Box::from(rel), (hash, rel_end..end));
+        at = end;
+    }
+    Some(index)
 }
 
 /// A hash of file content (SipHash with fixed keys: stable for a build, which is in the key).
@@ -133,48 +156,71 @@ pub fn run_key(config: &Config, project: &Project, selection: &[bool], extra: &[
 }
 
 impl Cache {
-    /// The cache of the project at `root` for `key` (empty when there is none or it is for
-    /// another key).
+    /// The cache of the project at `root` for `key` (empty when there is none, it is for another
+    /// key, or it cannot be read as a whole).
     pub fn load(root: &Path, key: u64) -> Cache {
-        let file = root.join(DIR).join(format!("v{FORMAT}.json"));
-        let entries = std::fs::read(&file)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
-            .filter(|s| s.format == FORMAT && s.key == key)
-            .map(|s| s.entries)
-            .unwrap_or_default();
-        Cache { file, key, entries }
+        let file = root.join(DIR).join(format!("v{FORMAT}.entries"));
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let index = index_records(&bytes, key).unwrap_or_default();
+        Cache {
+            file,
+            key,
+            bytes,
+            index,
+        }
     }
 
     /// How many files the loaded cache holds.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.index.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.index.is_empty()
     }
 
-    /// The stored walk of `rel` if its content hash is `hash`.
-    pub fn get(&self, rel: &str, hash: u64) -> Option<&Entry> {
-        self.entries.get(rel).filter(|e| e.content_hash == hash)
+    /// The stored record of `rel` if its content hash is `hash`, undecoded.
+    pub fn raw(&self, rel: &str, hash: u64) -> Option<&[u8]> {
+        let (h, range) = self.index.get(rel)?;
+        (*h == hash)
+            .then(|| self.bytes.get(range.clone()))
+            .flatten()
     }
 
-    /// Write this run's entries (they replace the previous run's).
-    /// The entries are serialized one at a time as `entries` yields them, straight into the file
-    /// (never all of them in memory at once, nor the whole JSON text).
-    pub fn write(&self, entries: impl Iterator<Item = (String, Entry)>) {
-        let stored = Streamed {
-            format: FORMAT,
-            key: self.key,
-            entries: Once(std::cell::RefCell::new(Some(entries))),
-        };
-        write_atomically(&self.file, &stored);
+    /// The stored walk of `rel` if its content hash is `hash` (and its record decodes).
+    pub fn get(&self, rel: &str, hash: u64) -> Option<Entry> {
+        serde_json::from_slice(self.raw(rel, hash)?).ok()
+    }
+
+    /// Write this run's records (they replace the previous run's): `(path, content hash, record)`.
+    /// Each record goes into the file as it comes (never all of them encoded at once).
+    pub fn write<'a>(&self, records: impl Iterator<Item = (&'a str, u64, Record<'a>)>) {
+        write_atomically(&self.file, |out| {
+            writeln!(out, "stratalint-cache {FORMAT} {}", self.key)?;
+            let mut json = Vec::new();
+            for (rel, hash, record) in records {
+                let bytes = match &record {
+                    Record::Kept(bytes) => bytes,
+                    Record::New(entry) => {
+                        json.clear();
+                        serde_json::to_writer(&mut json, entry)?;
+                        &json[..]
+                    }
+                };
+                writeln!(out, "{} {hash} {}", rel.len(), bytes.len())?;
+                out.write_all(rel.as_bytes())?;
+                out.write_all(bytes)?;
+            }
+            Ok(())
+        });
     }
 
     /// Keep this run's findings for [`load_result`].
     pub fn write_result(&self, result: &RunResult) {
-        write_atomically(&self.result_file(), result);
+        write_atomically(&self.result_file(), |out| {
+            serde_json::to_writer(out, result)?;
+            Ok(())
+        });
     }
 
     fn result_file(&self) -> PathBuf {
@@ -238,10 +284,13 @@ pub fn result_key(run_key: u64, project: &Project, hashes: impl Iterator<Item = 
     h.finish()
 }
 
-/// Write `value` as JSON to `file` through a temporary file renamed into place, creating the cache
+/// Write `file` (with `write`) through a temporary file renamed into place, creating the cache
 /// directory (with its `.gitignore` and `CACHEDIR.TAG`) if needed. Failures are ignored: the
 /// cache is an optimisation.
-fn write_atomically(file: &Path, value: &impl Serialize) {
+fn write_atomically(
+    file: &Path,
+    write: impl FnOnce(&mut Out) -> Result<(), Box<dyn std::error::Error>>,
+) {
     let Some(dir) = file.parent() else {
         return;
     };
@@ -263,7 +312,7 @@ fn write_atomically(file: &Path, value: &impl Serialize) {
     let tmp = file.with_extension(format!("tmp{}", std::process::id()));
     let written = std::fs::File::create(&tmp).is_ok_and(|f| {
         let mut out = std::io::BufWriter::new(f);
-        serde_json::to_writer(&mut out, value).is_ok() && out.flush().is_ok()
+        write(&mut out).is_ok() && out.flush().is_ok()
     });
     if !written || std::fs::rename(&tmp, file).is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -293,14 +293,13 @@ struct FileResult {
 impl FileResult {
     /// The cache's record of this walk (None when a fact cannot be stored: then the file is walked
     /// again next time).
-    fn to_entry(&self, content_hash: u64) -> Option<cache::Entry> {
+    fn to_entry(&self) -> Option<cache::Entry> {
         let facts = self
             .facts
             .iter()
             .map(|(rule, f)| f.to_stored().map(|(ty, json)| (*rule, ty, json)))
             .collect::<Option<Vec<_>>>()?;
         Some(cache::Entry {
-            content_hash,
             diags: self.diags.clone(),
             facts,
             handlers: self.handlers.clone(),
@@ -314,21 +313,21 @@ impl FileResult {
         })
     }
 
-    fn from_entry(e: &cache::Entry) -> FileResult {
+    fn from_entry(e: cache::Entry) -> FileResult {
         FileResult {
-            diags: e.diags.clone(),
+            diags: e.diags,
             facts: e
                 .facts
-                .iter()
-                .map(|(rule, ty, json)| (*rule, Fact::stored(ty.clone(), json.clone())))
+                .into_iter()
+                .map(|(rule, ty, json)| (rule, Fact::stored(ty, json)))
                 .collect(),
-            handlers: e.handlers.clone(),
-            reexports: e.reexports.clone(),
-            deps: e.deps.clone(),
-            offloaders: e.offloaders.clone(),
-            offload_edges: e.offload_edges.clone(),
-            directives: e.directives.clone(),
-            malformed: e.malformed.clone(),
+            handlers: e.handlers,
+            reexports: e.reexports,
+            deps: e.deps,
+            offloaders: e.offloaders,
+            offload_edges: e.offload_edges,
+            directives: e.directives,
+            malformed: e.malformed,
             checked: e.checked,
         }
     }
@@ -493,29 +492,44 @@ pub fn check(
     phases::mark("per-file (parallel)");
     unordered.sort_unstable_by_key(|(i, _)| *i);
     let walked: Vec<Walked> = unordered.into_iter().map(|(_, w)| w).collect();
-    if let Some(cache) = &cache {
-        if walked.iter().any(|w| w.3) || cache.len() != walked.len() {
-            let entries = project
-                .files
-                .iter()
-                .zip(&walked)
-                .filter_map(|(f, (r, _, hash, _))| Some((f.rel.to_string(), r.to_entry(*hash)?)));
-            cache.write(entries);
-        }
-    }
-    phases::mark("cache write");
+    // this run's cache records, written by another thread while the cross-file passes run
+    let records: Option<Vec<(&str, u64, cache::Record<'_>)>> = cache
+        .as_ref()
+        .filter(|c| walked.iter().any(|w| w.3) || c.len() != walked.len())
+        .map(|cache| {
+            pool.install(|| {
+                project
+                    .files
+                    .par_iter()
+                    .zip(&walked)
+                    .filter_map(|(f, (r, _, hash, fresh))| {
+                        // a file served from the cache is written back as it was read
+                        let record = match cache.raw(&f.rel, *hash).filter(|_| !*fresh) {
+                            Some(raw) => cache::Record::Kept(raw),
+                            None => cache::Record::New(Box::new(r.to_entry()?)),
+                        };
+                        Some((&*f.rel, *hash, record))
+                    })
+                    .collect()
+            })
+        });
     let result_key = cache
         .as_ref()
         .map(|_| cache::result_key(cache_key, &project, walked.iter().map(|w| w.2)));
     let results: Vec<(FileResult, Vec<Option<Severity>>)> =
         walked.into_iter().map(|(r, s, _, _)| (r, s)).collect();
-    // on a worker too: the cross-file rules get the workers' stack, not the caller's
-    let settled = pool.install(|| {
-        settle(
-            &project, &config, &rules, &metas, &selection, n_engine, &plans, results,
-        )
+    let settled = std::thread::scope(|scope| {
+        if let (Some(cache), Some(records)) = (&cache, records) {
+            scope.spawn(move || cache.write(records.into_iter()));
+        }
+        // on a worker too: the cross-file rules get the workers' stack, not the caller's
+        pool.install(|| {
+            settle(
+                &project, &config, &rules, &metas, &selection, n_engine, &plans, results,
+            )
+        })
     });
-    phases::mark("settle");
+    phases::mark("settle and cache write");
     // `graph` (a different rule selection, so a different key) keeps `check`'s result in place
     if let (Some(cache), Some(key), false) = (&cache, result_key, opts.need_architecture) {
         cache.write_result(&cache::RunResult::new(
@@ -872,11 +886,11 @@ fn canonical_handlers(registered: &[&str], reexports: &FxHashMap<&str, &str>) ->
 }
 
 /// Follow `pub use` re-exports from an alias to what it names.
-fn through_reexports(reexports: &FxHashMap<&str, &str>, path: &str) -> String {
-    let mut cur = path.to_string();
+fn through_reexports<'a>(reexports: &FxHashMap<&'a str, &'a str>, path: &'a str) -> &'a str {
+    let mut cur = path;
     for _ in 0..8 {
-        match reexports.get(cur.as_str()) {
-            Some(t) if *t != cur => cur = t.to_string(),
+        match reexports.get(cur) {
+            Some(&t) if t != cur => cur = t,
             _ => break,
         }
     }
@@ -896,7 +910,10 @@ fn offloading_params(
     let edges: Vec<(&str, usize, String, usize)> = results
         .iter()
         .flat_map(|(r, _)| r.offload_edges.iter())
-        .map(|(f, k, callee, i)| (f.as_str(), *k, through_reexports(reexports, callee), *i))
+        .map(|(f, k, callee, i)| {
+            let callee = through_reexports(reexports, callee).to_string();
+            (f.as_str(), *k, callee, *i)
+        })
         .collect();
     loop {
         let mut changed = false;
@@ -953,7 +970,10 @@ impl<'a> ProjectCx<'a> {
     }
 
     /// Follow `pub use` re-exports from an alias to what it names.
-    pub fn through_reexports(&self, path: &str) -> String {
+    pub fn through_reexports<'p>(&self, path: &'p str) -> &'p str
+    where
+        'a: 'p,
+    {
         through_reexports(self.reexports, path)
     }
 
@@ -962,7 +982,7 @@ impl<'a> ProjectCx<'a> {
     /// [`crate::visit::Cx::enclosing_closure_call`].
     pub fn offloads(&self, callee: &str, arg: usize) -> bool {
         self.offloaders
-            .contains(&(self.through_reexports(callee), arg))
+            .contains(&(self.through_reexports(callee).to_string(), arg))
     }
 
     /// Follow `pub use` re-exports, globs included and across files, to where an item is

@@ -110,7 +110,7 @@ impl Rule for BlockingCallViaSyncFn {
                 continue;
             }
             let callee = cx.through_reexports(&call.callee);
-            let Some((hops, sink)) = reach.chain(&callee) else {
+            let Some((hops, sink)) = reach.chain(callee) else {
                 continue;
             };
             let name = short_name(hops[0]);

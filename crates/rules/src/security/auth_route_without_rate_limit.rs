@@ -422,7 +422,7 @@ impl Rule for AuthRouteWithoutRateLimit {
             .facts::<RouterServed>()
             .map(|(r, _)| r.src.clone())
             .collect();
-        let resolve = |p: &str| cx.through_reexports(p);
+        let resolve = |p: &str| cx.through_reexports(p).to_string();
         let settle = Settle {
             fns: &fns,
             layers: &layers,

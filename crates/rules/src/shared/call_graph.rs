@@ -221,7 +221,7 @@ impl<'a> Reach<'a> {
             .facts::<SyncFnFact>()
             .map(|(f, _)| (&*f.path, f))
             .collect();
-        let mut callers: FxHashMap<String, Vec<&'a str>> = FxHashMap::default();
+        let mut callers: FxHashMap<&'a str, Vec<&'a str>> = FxHashMap::default();
         for f in fns.values() {
             for c in f.callees() {
                 callers

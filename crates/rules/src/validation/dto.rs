@@ -358,7 +358,7 @@ pub fn uses_by_dto<'a>(cx: &ProjectCx<'a>) -> Vec<(String, &'a ExtractorUse)> {
     let mut out: Vec<(String, &ExtractorUse)> = cx
         .facts::<ExtractorUse>()
         .filter(|(u, _)| u.in_handler(cx))
-        .map(|(u, _)| (cx.through_reexports(&u.dto), u))
+        .map(|(u, _)| (cx.through_reexports(&u.dto).to_string(), u))
         .collect();
     out.sort_by(|a, b| (&*a.1.loc.file, a.1.loc.start).cmp(&(&*b.1.loc.file, b.1.loc.start)));
     out

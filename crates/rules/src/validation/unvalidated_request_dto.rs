@@ -65,7 +65,7 @@ impl Rule for UnvalidatedRequestDto {
                 continue;
             };
             for (field, inner) in &def.nested {
-                let inner = cx.through_reexports(inner);
+                let inner = cx.through_reexports(inner).to_string();
                 let inner_validates = defs
                     .get(inner.as_str())
                     .is_some_and(|d| d.validate.is_some());
