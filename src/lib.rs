@@ -2,6 +2,11 @@
 //! engine, the rules and the reporters. Exit codes: 0 clean, 1 findings at or above the fail level,
 //! 2 usage, configuration or internal error (never a panic trace).
 
+/// Both binaries (and the tests that link this crate) allocate through jemalloc: see Cargo.toml.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 mod arch_commands;
 mod cli;
 mod commands;

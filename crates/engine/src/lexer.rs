@@ -286,6 +286,20 @@ impl<'a> Iterator for Lexer<'a> {
     }
 }
 
+const fn classes() -> [bool; 256] {
+    let mut t = [false; 256];
+    let s = b"/\"'([{)]};,.+-*%&|^!<>=?";
+    let mut i = 0;
+    while i < s.len() {
+        t[s[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+/// The bytes [`nesting_depth`] acts on: comment and literal openers, brackets, separators and
+/// operators. A raw string is recognised at its quote, by looking back for `r` and hashes.
+static INTERESTING: [bool; 256] = classes();
+
 /// The deepest nesting a parse of this file would build: open brackets plus the longest run of
 /// operators inside one expression (`!!!!x`, `a.b.c.d`, `1 + 1 + 1` all nest in syn's tree, and
 /// parsing, visiting and dropping that tree recurse). The engine refuses files beyond a limit
@@ -296,7 +310,15 @@ pub fn nesting_depth(src: &str) -> usize {
     let (mut depth, mut max, mut chain) = (0usize, 0usize, 0usize);
     let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
     let mut i = 0;
-    while i < n {
+    loop {
+        // bytes that change nothing (identifiers, spaces) are skipped by a table lookup, so that
+        // the branches below run only for punctuation
+        while i < n && !INTERESTING[b[i] as usize] {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
         let c = b[i];
         match c {
             b'/' if i + 1 < n && b[i + 1] == b'/' => {
@@ -320,6 +342,34 @@ pub fn nesting_depth(src: &str) -> usize {
                 continue;
             }
             b'"' => {
+                // a raw string `r"…"`, `r#"…"#` (`br`, `cr` too): the `r` and hashes before it
+                let mut k = i;
+                while k > 0 && b[k - 1] == b'#' {
+                    k -= 1;
+                }
+                let hashes = i - k;
+                let raw = k > 0
+                    && b[k - 1] == b'r'
+                    && (k == 1 || !ident(b[k - 2]) || matches!(b[k - 2], b'b' | b'c'));
+                if raw {
+                    let mut j = i + 1;
+                    'raw: while j < n {
+                        if b[j] == b'"'
+                            && b[j + 1..]
+                                .iter()
+                                .take(hashes)
+                                .filter(|&&h| h == b'#')
+                                .count()
+                                == hashes
+                        {
+                            j += 1 + hashes;
+                            break 'raw;
+                        }
+                        j += 1;
+                    }
+                    i = j;
+                    continue;
+                }
                 i += 1;
                 while i < n && b[i] != b'"' {
                     i += if b[i] == b'\\' { 2 } else { 1 };
@@ -327,41 +377,7 @@ pub fn nesting_depth(src: &str) -> usize {
                 i += 1;
                 continue;
             }
-            b'r' if (i == 0 || !ident(b[i - 1]) || matches!(b[i - 1], b'b' | b'c'))
-                && i + 1 < n
-                && (b[i + 1] == b'"'
-                    || (b[i + 1] == b'#' && i + 2 < n && matches!(b[i + 2], b'"' | b'#'))) =>
-            {
-                let mut j = i + 1;
-                let mut hashes = 0;
-                while j < n && b[j] == b'#' {
-                    hashes += 1;
-                    j += 1;
-                }
-                if j >= n || b[j] != b'"' {
-                    i = j;
-                    continue;
-                }
-                j += 1;
-                'raw: while j < n {
-                    if b[j] == b'"'
-                        && b[j + 1..]
-                            .iter()
-                            .take(hashes)
-                            .filter(|&&h| h == b'#')
-                            .count()
-                            == hashes
-                    {
-                        j += 1 + hashes;
-                        break 'raw;
-                    }
-                    j += 1;
-                }
-                i = j;
-                continue;
-            }
             b'\'' => {
-                // a char literal ('x', '\n', 'é') or a lifetime/label ('a)
                 if i + 1 < n && b[i + 1] == b'\\' {
                     i += 2;
                     while i < n && b[i] != b'\'' && b[i] != b'\n' {
@@ -391,12 +407,10 @@ pub fn nesting_depth(src: &str) -> usize {
                 chain = 0;
             }
             b';' | b',' => chain = 0,
-            b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'!' | b'<' | b'>'
-            | b'=' | b'?' => {
+            _ => {
                 chain += 1;
                 max = max.max(depth + chain);
             }
-            _ => {}
         }
         i += 1;
     }
@@ -455,5 +469,19 @@ let l: &'static str = "x"; // after a lifetime
         assert!(nesting_depth("fn f<'a>(x: &'a str) -> char { 'x' }") < 10);
         assert!(nesting_depth(&"(".repeat(5000)) >= 5000);
         assert!(nesting_depth(&format!("let x = {}y;", "!".repeat(3000))) >= 3000);
+        // every spelling of a raw string (found at its quote, looking back for `r` and hashes)
+        let open = "(".repeat(5000);
+        for raw in [
+            format!("r\"{open}\""),
+            format!("r##\"{open}\"#{open}\"##"),
+            format!("br#\"{open}\"#"),
+            format!("cr\"{open}\""),
+        ] {
+            assert!(nesting_depth(&format!("f({raw});")) < 10, "{raw:.20}");
+        }
+        // not raw strings: an identifier ending in r, a raw identifier, hashes without an `r`
+        assert!(nesting_depth(&format!("x = for_r\"a\\\"{open}\";")) < 10);
+        assert!(nesting_depth(&format!("let r#type = {open}")) >= 5000);
+        assert!(nesting_depth(&format!("#\"{open}")) < 10);
     }
 }
