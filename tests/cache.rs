@@ -263,3 +263,60 @@ fn a_whole_run_is_reused_only_for_the_same_files_and_the_same_targets() {
     assert_eq!(before_graph, std::fs::read(&kept).unwrap());
     assert_eq!(full, report(&[], root));
 }
+
+/// The lines of the per-file records: `<path length> <hash> <record length> <stamp id> <stamp time>`.
+fn record_stamps(root: &Path) -> Vec<(u64, u64)> {
+    let bytes = std::fs::read(root.join(".stratalint_cache/v2.entries")).unwrap();
+    let mut out = Vec::new();
+    let mut at = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+    while at < bytes.len() {
+        let end = at + bytes[at..].iter().position(|&b| b == b'\n').unwrap();
+        let nums: Vec<u64> = std::str::from_utf8(&bytes[at..end])
+            .unwrap()
+            .split(' ')
+            .map(|n| n.parse().unwrap())
+            .collect();
+        out.push((nums[3], nums[4]));
+        at = end + 1 + (nums[0] + nums[2]) as usize;
+    }
+    out
+}
+
+#[test]
+fn stat_stamps_are_trusted_only_for_settled_files_and_an_edit_of_the_same_size_is_seen() {
+    let p = common::copy_fixture("violations");
+    let root = p.path();
+    // files written a moment ago have not settled: their stamps are not stored
+    let cold = report(&[], root);
+    let stamps = record_stamps(root);
+    assert!(!stamps.is_empty());
+    assert!(stamps.iter().all(|s| *s == (0, 0)), "{stamps:?}");
+    // two seconds later they have: the next run stores them, and the one after uses them
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    std::fs::remove_file(root.join(".stratalint_cache/v2.result.json")).unwrap();
+    assert_eq!(cold, report(&[], root));
+    let stamps = record_stamps(root);
+    assert!(stamps.iter().all(|s| *s != (0, 0)), "{stamps:?}");
+    assert_eq!(cold, report(&[], root), "served through the stamps");
+    // an edit that keeps the size, with the modification time set back as some tools do, still
+    // changes the status-change time: the file is read again
+    let file = root.join("src/services/user_service.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    assert!(text.contains("std::thread::sleep("));
+    std::fs::write(
+        &file,
+        text.replace("std::thread::sleep(", "std::thread::sleeq("),
+    )
+    .unwrap();
+    let f = std::fs::File::options().write(true).open(&file).unwrap();
+    f.set_modified(modified).unwrap();
+    drop(f);
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().modified().unwrap(),
+        modified
+    );
+    let edited = report(&[], root);
+    assert_ne!(edited, cold, "the edit removed a finding");
+    assert_eq!(edited, report(&["--no-cache"], root));
+}

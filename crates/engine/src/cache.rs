@@ -22,7 +22,7 @@ use serde_json::value::RawValue;
 use crate::config::Config;
 use crate::deps::FileDeps;
 use crate::diagnostic::Diagnostic;
-use crate::project::Project;
+use crate::project::{Project, Stamp};
 use crate::suppress::{Directive, Malformed};
 
 /// The cache directory under the project root.
@@ -56,14 +56,18 @@ pub enum Record<'a> {
     Kept(&'a [u8]),
 }
 
+/// What [`Cache::write`] takes per file: path, content hash, stamp (for a settled file), record.
+pub type Written<'a> = (&'a str, u64, Option<Stamp>, Record<'a>);
+
 /// The entries of the previous run with the same key: the file's bytes as read, and where each
 /// file's record is in them. A record is decoded only when [`Cache::get`] asks for it, on the
 /// worker that needs it.
 ///
 /// The file (`v2.entries`) is a header line `stratalint-cache <format> <key>` and then, per file,
-/// a line `<path length> <content hash> <record length>` followed by the path and the record (the
-/// JSON of an [`Entry`]). Lengths rather than separators: a path may hold any byte, and loading
-/// never scans the records.
+/// a line `<path length> <content hash> <record length> <stamp id> <stamp time>` followed by the
+/// path and the record (the JSON of an [`Entry`]). Lengths rather than separators: a path may hold
+/// any byte, and loading never scans the records. The stamp (0 0 for none) is what `stat` said of
+/// the file when it was hashed ([`Stamp`]).
 pub struct Cache {
     file: PathBuf,
     key: u64,
@@ -71,8 +75,14 @@ pub struct Cache {
     index: Index,
 }
 
-/// Each file's content hash and where its record is.
-type Index = FxHashMap<Box<str>, (u64, Range<usize>)>;
+/// Each file's content hash, stamp, and where its record is.
+type Index = FxHashMap<Box<str>, Indexed>;
+
+struct Indexed {
+    hash: u64,
+    stamp: Option<Stamp>,
+    range: Range<usize>,
+}
 
 /// Where each record of a cache file is, if the file is whole and has `key` (see [`Cache`]).
 fn index_records(bytes: &[u8], key: u64) -> Option<Index> {
@@ -92,14 +102,20 @@ fn index_records(bytes: &[u8], key: u64) -> Option<Index> {
     }
     let mut index = FxHashMap::default();
     while at < bytes.len() {
-        let [rel_len, hash, len] = numbers(bytes, &mut at)?[..] else {
+        let [rel_len, hash, len, id, changed] = numbers(bytes, &mut at)?[..] else {
             return None;
         };
+        let stamp = (id, changed) != (0, 0);
         let rel_end = at.checked_add(usize::try_from(rel_len).ok()?)?;
         let rel = std::str::from_utf8(bytes.get(at..rel_end)?).ok()?;
         let end = rel_end.checked_add(usize::try_from(len).ok()?)?;
         bytes.get(rel_end..end)?;
-        index.insert(Box::from(rel), (hash, rel_end..end));
+        let indexed = Indexed {
+            hash,
+            stamp: stamp.then_some(Stamp { id, changed }),
+            range: rel_end..end,
+        };
+        index.insert(Box::from(rel), indexed);
         at = end;
     }
     Some(index)
@@ -181,10 +197,22 @@ impl Cache {
 
     /// The stored record of `rel` if its content hash is `hash`, undecoded.
     pub fn raw(&self, rel: &str, hash: u64) -> Option<&[u8]> {
-        let (h, range) = self.index.get(rel)?;
-        (*h == hash)
-            .then(|| self.bytes.get(range.clone()))
+        let at = self.index.get(rel)?;
+        (at.hash == hash)
+            .then(|| self.bytes.get(at.range.clone()))
             .flatten()
+    }
+
+    /// The stamp stored for `rel`.
+    pub fn stamp(&self, rel: &str) -> Option<Stamp> {
+        self.index.get(rel).and_then(|at| at.stamp)
+    }
+
+    /// The content hash of `rel` without reading it: the one stored, when the file's stamp is the
+    /// one stored with it (stored only for files that had settled before that run).
+    pub fn known_hash(&self, rel: &str, stamp: Option<Stamp>) -> Option<u64> {
+        let at = self.index.get(rel)?;
+        (stamp.is_some() && at.stamp == stamp).then_some(at.hash)
     }
 
     /// The stored walk of `rel` if its content hash is `hash` (and its record decodes).
@@ -192,13 +220,14 @@ impl Cache {
         serde_json::from_slice(self.raw(rel, hash)?).ok()
     }
 
-    /// Write this run's records (they replace the previous run's): `(path, content hash, record)`.
+    /// Write this run's records (they replace the previous run's): `(path, content hash, stamp,
+    /// record)`, the stamp only for a file that had settled before the run started.
     /// Each record goes into the file as it comes (never all of them encoded at once).
-    pub fn write<'a>(&self, records: impl Iterator<Item = (&'a str, u64, Record<'a>)>) {
+    pub fn write<'a>(&self, records: impl Iterator<Item = Written<'a>>) {
         write_atomically(&self.file, |out| {
             writeln!(out, "stratalint-cache {FORMAT} {}", self.key)?;
             let mut json = Vec::new();
-            for (rel, hash, record) in records {
+            for (rel, hash, stamp, record) in records {
                 let bytes = match &record {
                     Record::Kept(bytes) => bytes,
                     Record::New(entry) => {
@@ -207,7 +236,8 @@ impl Cache {
                         &json[..]
                     }
                 };
-                writeln!(out, "{} {hash} {}", rel.len(), bytes.len())?;
+                let (id, changed) = stamp.map_or((0, 0), |s| (s.id, s.changed));
+                writeln!(out, "{} {hash} {} {id} {changed}", rel.len(), bytes.len())?;
                 out.write_all(rel.as_bytes())?;
                 out.write_all(bytes)?;
             }

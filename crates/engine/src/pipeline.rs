@@ -339,6 +339,10 @@ pub fn check(
     mut rules: Vec<Box<dyn Rule>>,
 ) -> Result<CheckResult, CheckError> {
     let started = Instant::now();
+    // before any file is looked at: what the cache's stamps are compared with
+    let start_ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
     phases::mark("start");
     let metas = all_metas(&rules);
     register_doc_families(&metas);
@@ -398,12 +402,20 @@ pub fn check(
     // a stdin buffer is never cached (it is not the file on disk)
     let use_cache = !opts.no_cache && opts.stdin.is_none();
     let max_size = config.files.max_file_size;
+    // the cache's stamps are only stored for files that had not changed for a while before this
+    // moment (see `Stamp`)
+    let cache = use_cache.then(|| Cache::load(&project.root, cache_key));
+    phases::mark("cache load");
+    // every file's content hash: the stored one when `stat` vouches for it, else read and hashed
     let hash_all = || -> Vec<Option<u64>> {
         pool.install(|| {
             project
                 .files
                 .par_iter()
                 .map(|f| {
+                    if let Some(h) = cache.as_ref().and_then(|c| c.known_hash(&f.rel, f.stamp)) {
+                        return Some(h);
+                    }
                     let read = (f.size <= max_size).then(|| std::fs::read(&f.abs).ok());
                     read.flatten().map(|b| cache::content_hash(&b))
                 })
@@ -411,9 +423,8 @@ pub fn check(
         })
     };
     // with a kept result, hash every file first: when none changed since the run that kept it,
-    // its settled findings are the answer (no file is walked, no cross-file pass runs, the
-    // per-file entries are not even loaded); otherwise the hashes say which files the cache
-    // serves without reading them again
+    // its settled findings are the answer (no file is walked, no cross-file pass runs, no record
+    // is decoded); otherwise the hashes say which files the cache serves without reading them
     let mut pre_hashes: Option<Vec<Option<u64>>> = None;
     if use_cache && !opts.need_architecture && cache::has_result(&project.root) {
         let hashes = hash_all();
@@ -434,8 +445,6 @@ pub fn check(
         }
         pre_hashes = Some(hashes);
     }
-    let cache = use_cache.then(|| Cache::load(&project.root, cache_key));
-    phases::mark("cache load");
     if pre_hashes.is_none() && cache.as_ref().is_some_and(|c| !c.is_empty()) {
         pre_hashes = Some(hash_all());
     }
@@ -493,9 +502,18 @@ pub fn check(
     unordered.sort_unstable_by_key(|(i, _)| *i);
     let walked: Vec<Walked> = unordered.into_iter().map(|(_, w)| w).collect();
     // this run's cache records, written by another thread while the cross-file passes run
-    let records: Option<Vec<(&str, u64, cache::Record<'_>)>> = cache
+    let records: Option<Vec<cache::Written<'_>>> = cache
         .as_ref()
-        .filter(|c| walked.iter().any(|w| w.3) || c.len() != walked.len())
+        .filter(|c| {
+            // rewritten when a file was walked, one is gone, or one has settled since (its stamp
+            // can be stored now)
+            walked.iter().any(|w| w.3)
+                || c.len() != walked.len()
+                || project.files.iter().any(|f| {
+                    let stamp = f.stamp.filter(|s| s.settled_before(start_ns));
+                    stamp.is_some() && c.stamp(&f.rel) != stamp
+                })
+        })
         .map(|cache| {
             pool.install(|| {
                 project
@@ -508,7 +526,8 @@ pub fn check(
                             Some(raw) => cache::Record::Kept(raw),
                             None => cache::Record::New(Box::new(r.to_entry()?)),
                         };
-                        Some((&*f.rel, *hash, record))
+                        let stamp = f.stamp.filter(|s| s.settled_before(start_ns));
+                        Some((&*f.rel, *hash, stamp, record))
                     })
                     .collect()
             })

@@ -86,6 +86,8 @@ pub struct FileInfo {
     pub rel: Arc<str>,
     pub kind: FileKind,
     pub size: u64,
+    /// What `stat` said at discovery (none for a stdin buffer): see [`Stamp`].
+    pub stamp: Option<Stamp>,
     pub crate_idx: Option<usize>,
     /// Module path inside its crate without `crate::` (`api::v1::users`; `""` for a crate root).
     pub module: String,
@@ -98,6 +100,75 @@ pub struct FileInfo {
     pub role: Option<Role>,
     /// Inside the paths the user asked to check (the rest is context).
     pub report: bool,
+}
+
+/// A file's size and [`Stamp`], read once at discovery.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stat {
+    pub size: u64,
+    pub stamp: Option<Stamp>,
+}
+
+impl Stat {
+    fn of(m: &std::fs::Metadata) -> Stat {
+        Stat {
+            size: m.len(),
+            stamp: Stamp::of(m),
+        }
+    }
+}
+
+/// What `stat` says of a file, enough for the cache to know that its content is the one it
+/// hashed before without reading it again, as git's index does: a write changes the size, the
+/// modification time or (even when a tool sets the modification time back) the status-change
+/// time. A stamp is only trusted when the file had not changed for a while before the run that
+/// stored it ([`Stamp::settled_before`]): a second write within a timestamp's granularity of the
+/// first leaves the times as they were.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    /// A hash of the size, both times and the inode.
+    pub id: u64,
+    /// The later of the modification and status-change times, in ns since the epoch.
+    pub changed: u64,
+}
+
+impl Stamp {
+    /// Timestamps are this coarse at worst (FAT's 2 s; Linux's lag a few ms behind the clock).
+    const GRANULARITY_NS: u64 = 2_000_000_000;
+
+    fn of(m: &std::fs::Metadata) -> Option<Stamp> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        let ns = |t: std::time::SystemTime| {
+            t.duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .and_then(|d| u64::try_from(d.as_nanos()).ok())
+        };
+        let modified = ns(m.modified().ok()?)?;
+        (m.len(), modified).hash(&mut h);
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            let ctime = u64::try_from(m.ctime())
+                .ok()?
+                .checked_mul(1_000_000_000)?
+                .checked_add(u64::try_from(m.ctime_nsec()).ok()?)?;
+            (ctime, m.ino(), m.dev()).hash(&mut h);
+            modified.max(ctime)
+        };
+        #[cfg(not(unix))]
+        let changed = modified;
+        Some(Stamp {
+            id: h.finish(),
+            changed,
+        })
+    }
+
+    /// Had the file last changed well before `start` (ns since the epoch)? Only then can a later
+    /// run trust that an equal stamp means equal content.
+    pub fn settled_before(&self, start: u64) -> bool {
+        self.changed.saturating_add(Self::GRANULARITY_NS) < start
+    }
 }
 
 /// The discovered project.
@@ -307,8 +378,8 @@ pub fn discover(
             if force_exclude && config.files.exclude.is_match(&rel) {
                 continue;
             }
-            let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-            walked.push((p.clone(), rel, size));
+            let stat = std::fs::metadata(p).map_or_else(|_| Stat::default(), |m| Stat::of(&m));
+            walked.push((p.clone(), rel, stat));
         }
     }
     for (p, size) in virtual_files {
@@ -318,13 +389,17 @@ pub fn discover(
         let rel = rel_path(&root, p);
         walked.retain(|w| w.1 != rel);
         if !(force_exclude && config.files.exclude.is_match(&rel)) {
-            walked.push((p.clone(), rel, *size));
+            let stat = Stat {
+                size: *size,
+                stamp: None,
+            };
+            walked.push((p.clone(), rel, stat));
         }
     }
     walked.sort_by(|a, b| a.1.cmp(&b.1));
 
     let mut problems = Vec::new();
-    let manifests: Vec<&(PathBuf, String, u64)> = walked
+    let manifests: Vec<&(PathBuf, String, Stat)> = walked
         .iter()
         .filter(|w| {
             w.1.ends_with("Cargo.toml") && (w.1 == "Cargo.toml" || w.1.ends_with("/Cargo.toml"))
@@ -343,7 +418,7 @@ pub fn discover(
         .collect();
     crates.sort_by(|a, b| a.dir.cmp(&b.dir));
 
-    let rust_files: Vec<&(PathBuf, String, u64)> = walked
+    let rust_files: Vec<&(PathBuf, String, Stat)> = walked
         .iter()
         .filter(|w| FileKind::of(&w.1) == FileKind::Rust)
         .collect();
@@ -360,7 +435,7 @@ pub fn discover(
     // module path from their location alone)
     let decls: FxHashMap<&str, Vec<ModDecl>> = rust_files
         .par_iter()
-        .filter(|w| crate_of(&w.1).is_some() && w.2 <= config.files.max_file_size)
+        .filter(|w| crate_of(&w.1).is_some() && w.2.size <= config.files.max_file_size)
         .filter_map(|w| {
             let text = std::fs::read(&w.0).ok()?;
             let text = String::from_utf8(text).ok()?;
@@ -421,7 +496,7 @@ pub fn discover(
             !(w.1.ends_with("Cargo.toml") && FileKind::of(&w.1) == FileKind::Other)
                 || config.files.include.is_match(&w.1)
         })
-        .map(|(abs, rel, size)| {
+        .map(|(abs, rel, stat)| {
             let kind = FileKind::of(&rel);
             let crate_idx = crate_of(&rel);
             let (module, reachable, target, cfg_test) = match placed.get(&rel) {
@@ -454,7 +529,8 @@ pub fn discover(
                 abs,
                 rel: Arc::from(rel),
                 kind,
-                size,
+                size: stat.size,
+                stamp: stat.stamp,
                 crate_idx,
                 module,
                 reachable,
@@ -561,7 +637,7 @@ pub fn module_from_location(rel: &str, crate_dir: Option<&str>) -> String {
 }
 
 /// Walk `start` (inside `root`); `parents`: apply the .gitignore files above `start`.
-fn walk(root: &Path, start: &Path, config: &Config, parents: bool) -> Vec<(PathBuf, String, u64)> {
+fn walk(root: &Path, start: &Path, config: &Config, parents: bool) -> Vec<(PathBuf, String, Stat)> {
     let out = Mutex::new(Vec::new());
     let mut builder = ignore::WalkBuilder::new(start);
     builder
@@ -616,10 +692,12 @@ fn walk(root: &Path, start: &Path, config: &Config, parents: bool) -> Vec<(PathB
             if config.files.exclude.is_match(&rel) && !is_manifest {
                 return ignore::WalkState::Continue;
             }
-            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            let stat = entry
+                .metadata()
+                .map_or_else(|_| Stat::default(), |m| Stat::of(&m));
             out.lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push((entry.into_path(), rel, size));
+                .push((entry.into_path(), rel, stat));
             ignore::WalkState::Continue
         })
     });

@@ -134,6 +134,7 @@ fn lone_file(rel: &str, config: &Config) -> FileInfo {
         rel: Arc::from(rel),
         kind: FileKind::of(rel),
         size: 0,
+        stamp: None,
         crate_idx: None,
         module,
         reachable: false,
