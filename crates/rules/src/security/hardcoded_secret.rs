@@ -344,7 +344,8 @@ impl HardcodedSecret {
         Self::report(cx, span, message, "secret in the source");
     }
 
-    /// `.header("X-Api-Key", "…")`, `headers.insert(AUTHORIZATION, HeaderValue::from_static("…"))`:
+    /// `.header("X-Api-Key", "…")`, `headers.insert(AUTHORIZATION, HeaderValue::from_static("…"))`,
+    /// actix's `.insert_header(("X-Api-Key", "…"))`:
     /// a header value is bound to the header's name. An `Authorization` value is a scheme and a
     /// credential: reported when the credential looks random (`Bearer` alone, a template, are not).
     fn check_header(cx: &mut Cx<'_, '_>, method: &str, name: &Expr, value: &Expr) {
@@ -576,6 +577,17 @@ impl Rule for HardcodedSecret {
         if matches!(m, "header" | "insert" | "append") && call.arg_count() == 2 {
             if let (Some(name), Some(value)) = (call.arg(0), call.arg(1)) {
                 Self::check_header(cx, m, name, value);
+            }
+            return;
+        }
+        // actix-web and awc take a header as one `(name, value)` pair
+        if matches!(m, "insert_header" | "append_header") && call.arg_count() == 1 {
+            if let Some(Expr::Tuple(pair)) = call.arg(0).map(peel) {
+                if let (2, Some(name), Some(value)) =
+                    (pair.elems.len(), pair.elems.first(), pair.elems.last())
+                {
+                    Self::check_header(cx, "header", name, value);
+                }
             }
             return;
         }
