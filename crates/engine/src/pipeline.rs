@@ -501,6 +501,8 @@ pub fn check(
     phases::mark("per-file (parallel)");
     unordered.sort_unstable_by_key(|(i, _)| *i);
     let walked: Vec<Walked> = unordered.into_iter().map(|(_, w)| w).collect();
+    // a file's stamp, if it had settled before this run started: only then is it stored
+    let settled_stamp = |f: &FileInfo| f.stamp.filter(|s| s.settled_before(start_ns));
     // this run's cache records, written by another thread while the cross-file passes run
     let records: Option<Vec<cache::Written<'_>>> = cache
         .as_ref()
@@ -510,7 +512,7 @@ pub fn check(
             walked.iter().any(|w| w.3)
                 || c.len() != walked.len()
                 || project.files.iter().any(|f| {
-                    let stamp = f.stamp.filter(|s| s.settled_before(start_ns));
+                    let stamp = settled_stamp(f);
                     stamp.is_some() && c.stamp(&f.rel) != stamp
                 })
         })
@@ -526,8 +528,7 @@ pub fn check(
                             Some(raw) => cache::Record::Kept(raw),
                             None => cache::Record::New(Box::new(r.to_entry()?)),
                         };
-                        let stamp = f.stamp.filter(|s| s.settled_before(start_ns));
-                        Some((&*f.rel, *hash, stamp, record))
+                        Some((&*f.rel, *hash, settled_stamp(f), record))
                     })
                     .collect()
             })
