@@ -201,3 +201,49 @@ fn expression_rules_see_only_the_kinds_they_ask_for() {
     // the literals `1`, `"a"` and `2`, and the match; never the binary, calls or paths
     assert_eq!(got, ["lit", "lit", "lit", "match"]);
 }
+
+/// The probe, for test code too.
+struct TestProbe;
+
+impl Rule for TestProbe {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::CALL
+    }
+
+    fn applies_to_tests(&self) -> bool {
+        true
+    }
+
+    fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
+        if matches!(&*call.expr.func, syn::Expr::Path(p) if p.path.is_ident("probe")) {
+            let d = cx.diag(call.span(), format!("test={}", cx.in_test()));
+            cx.report(d);
+        }
+    }
+}
+
+#[test]
+fn test_code_is_walked_only_for_rules_that_look_at_it() {
+    let code = "fn f() { probe(); }\n\
+                #[test] fn t() { probe(); }\n\
+                #[cfg(test)] impl S { fn g() { probe(); } }\n\
+                #[cfg(test)] mod tests { fn h() { probe(); } mod inner { fn i() { probe(); } } }\n";
+    // no enabled rule looks at tests: the walk skips them
+    assert_eq!(probe(code), ["init=false loop=- present="]);
+    // one does: every piece of test code is walked, and known as test code
+    let got = run(code, Box::new(TestProbe), "probe");
+    assert_eq!(
+        got,
+        [
+            "test=false",
+            "test=true",
+            "test=true",
+            "test=true",
+            "test=true"
+        ]
+    );
+}

@@ -187,6 +187,9 @@ pub struct Walker<'a, 'ast, 'r> {
     /// Per function being walked: does it take a parameter that can hold a closure? (Only those
     /// can hand a closure on to an escape hatch.)
     callable_params: Vec<bool>,
+    /// No enabled rule looks at test code: test files, `#[cfg(test)]` modules and impls and test
+    /// functions are not walked at all (about a sixth of a typical crate's code).
+    skip_tests: bool,
 }
 
 macro_rules! dispatch {
@@ -237,6 +240,8 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         Walker {
             cx: Cx::new(info, project, config, source, metas),
             collect_deps: d.has(crate::rule::Hooks::DEPS),
+            skip_tests: d.test_lists.iter().all(Vec::is_empty)
+                && d.test_expr_lists.iter().all(Vec::is_empty),
             d,
             arena,
             escape_hatches,
@@ -247,6 +252,9 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
     pub fn walk_file(mut self, file: &'ast syn::File) -> FileOutput {
         if file.attrs.iter().any(is_cfg_test) {
             self.cx.frames.file_is_test = true;
+        }
+        if self.skip_tests && self.cx.in_test() {
+            return self.cx.out;
         }
         let module: Vec<String> = if self.cx.info.module.is_empty() {
             Vec::new()
@@ -295,6 +303,9 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         let is_method = matches!(sig.inputs.first(), Some(FnArg::Receiver(_)));
         let is_async = sig.asyncness.is_some();
         let is_test = attrs.iter().any(|a| is_test_attr(a) || is_cfg_test(a));
+        if is_test && self.skip_tests {
+            return;
+        }
         let handler = if has_route_attr(attrs, &self.cx.resolver) {
             HandlerStatus::Yes
         } else if is_async && !is_method && impl_of.as_ref().is_none_or(|(_, t)| t.is_none()) {
@@ -697,12 +708,15 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         match item {
             Item::Fn(f) => self.walk_fn(&f.attrs, Some(&f.vis), &f.sig, &f.block, None),
             Item::Impl(imp) => {
+                let test = imp.attrs.iter().any(is_cfg_test);
+                if test && self.skip_tests {
+                    return;
+                }
                 let self_ty = self.cx.resolve_type(&imp.self_ty);
                 let trait_ = imp.trait_.as_ref().and_then(|(p, _)| self.cx.resolve(p));
                 if let Some((p, _)) = &imp.trait_ {
                     self.dispatch_path(p, PathKind::ImplTrait);
                 }
-                let test = imp.attrs.iter().any(is_cfg_test);
                 let name = match &*imp.self_ty {
                     Type::Path(p) => p
                         .path
@@ -754,15 +768,17 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
                 self.cx.resolver.pop_self_type();
             }
             Item::Mod(m) => {
+                let test = m.attrs.iter().any(is_cfg_test);
+                if test && self.skip_tests {
+                    return;
+                }
                 if let Some((_, items)) = &m.content {
                     let name = m.ident.to_string();
                     let mut module = self.cx.resolver.module_path().to_vec();
                     module.push(name.clone());
                     self.cx.resolver.push_module(module, items);
                     self.cx.collect_fields(items);
-                    self.cx.frames.push(Frame::Mod {
-                        test: m.attrs.iter().any(is_cfg_test),
-                    });
+                    self.cx.frames.push(Frame::Mod { test });
                     self.cx.push_item(name);
                     for i in items {
                         self.visit_item(i);
