@@ -77,12 +77,15 @@ pub const EXTRACTORS: &[&str] = &[
 /// `#[rocket::get("/")]`, `#[handler]` (poem).
 pub fn has_route_attr(attrs: &[syn::Attribute], resolver: &Resolver) -> bool {
     attrs.iter().any(|a| {
+        // doc comments first out: this runs on every attribute of every function
+        if matches!(a.meta, syn::Meta::NameValue(_)) {
+            return false;
+        }
         let path = a.path();
         let Some(last) = path.segments.last() else {
             return false;
         };
-        let name = last.ident.to_string();
-        if !ROUTE_ATTRS.contains(&name.as_str()) {
+        if !ROUTE_ATTRS.iter().any(|r| last.ident == r) {
             return false;
         }
         match resolver.resolve(path) {

@@ -395,21 +395,37 @@ impl Resolver {
 
     /// Resolve a `syn::Path`.
     pub fn resolve(&self, path: &syn::Path) -> Option<QualifiedName> {
-        // one buffer for all segments (idents only display themselves): resolution runs for most
-        // paths of every file
+        // one buffer for all segments, on the stack (idents only display themselves): resolution
+        // runs for most paths of every file, and allocates nothing for a path of at most MAX
+        // segments and 160 bytes until it builds its answer
         use std::fmt::Write;
-        let mut text = String::with_capacity(48);
-        let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(path.segments.len());
-        for seg in &path.segments {
+        const MAX: usize = 12;
+        let n = path.segments.len();
+        if n > MAX {
+            let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
+            return self.resolve_text(&refs, path.leading_colon.is_some());
+        }
+        let mut text = super::names::InlineText::<160>::new();
+        let mut bounds = [(0usize, 0usize); MAX];
+        for (seg, bound) in path.segments.iter().zip(&mut bounds) {
             let start = text.len();
             let _ = write!(text, "{}", seg.ident);
-            bounds.push((start, text.len()));
+            *bound = (start, text.len());
         }
-        let refs: Vec<&str> = bounds.iter().map(|&(a, b)| &text[a..b]).collect();
-        if path.leading_colon.is_some() {
-            return Some(self.extern_path(&refs));
+        let text = text.as_str();
+        let mut refs = [""; MAX];
+        for (r, &(a, b)) in refs.iter_mut().zip(&bounds[..n]) {
+            *r = &text[a..b];
         }
-        self.resolve_segments(&refs, true)
+        self.resolve_text(&refs[..n], path.leading_colon.is_some())
+    }
+
+    fn resolve_text(&self, refs: &[&str], leading_colon: bool) -> Option<QualifiedName> {
+        if leading_colon {
+            return Some(self.extern_path(refs));
+        }
+        self.resolve_segments(refs, true)
     }
 
     /// Resolve a macro path (`info!` → `tracing::info`), also through `#[macro_use]` crates.

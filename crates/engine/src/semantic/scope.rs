@@ -276,17 +276,16 @@ impl<'ast> Frames<'ast> {
 /// Is this attribute a test marker: `#[test]`, `#[tokio::test]`, `#[sqlx::test]`,
 /// `#[actix_web::test]`, `#[rstest]`, …?
 pub fn is_test_attr(attr: &syn::Attribute) -> bool {
-    let path = attr.path();
-    let last = path
-        .segments
-        .last()
-        .map(|s| s.ident.to_string())
-        .unwrap_or_default();
-    last == "test"
-        || last == "rstest"
-        || last == "bench"
-        || last == "test_case"
-        || last == "quickcheck"
+    // runs on every attribute of every function: doc comments (`#[doc = ".."]`, the only
+    // name-value attributes most code has) are rejected first, the rest compared in place
+    if matches!(attr.meta, syn::Meta::NameValue(_)) {
+        return false;
+    }
+    attr.path().segments.last().is_some_and(|s| {
+        ["test", "rstest", "bench", "test_case", "quickcheck"]
+            .iter()
+            .any(|t| s.ident == t)
+    })
 }
 
 /// Is this `#[cfg(test)]` (also `#[cfg(all(test, …))]`)?

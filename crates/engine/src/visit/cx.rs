@@ -36,7 +36,8 @@ pub struct Cx<'a, 'ast> {
     /// `const`/`static` canonical path → its initializer, for the items of this file
     pub(super) consts: FxHashMap<String, &'ast Expr>,
     pub(super) item_path: Vec<String>,
-    pub(super) item_key: Arc<str>,
+    /// `item_path` joined, built when a location asks for it (most items never get one).
+    item_key: std::cell::OnceCell<Arc<str>>,
     pub(super) out: FileOutput,
     pub(super) metas: &'a [&'static RuleMeta],
     pub(super) current: usize,
@@ -91,7 +92,7 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             fields: FxHashMap::default(),
             consts: FxHashMap::default(),
             item_path: Vec::new(),
-            item_key: Arc::from(""),
+            item_key: std::cell::OnceCell::new(),
             out: FileOutput::default(),
             metas,
             current: 0,
@@ -437,10 +438,9 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             Expr::Paren(p) => self.local_of(&p.expr),
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.local_of(&u.expr),
             Expr::MethodCall(m)
-                if matches!(
-                    m.method.to_string().as_str(),
-                    "as_str" | "as_ref" | "clone" | "borrow"
-                ) =>
+                if ["as_str", "as_ref", "clone", "borrow"]
+                    .iter()
+                    .any(|n| m.method == n) =>
             {
                 self.local_of(&m.receiver)
             }
@@ -470,9 +470,7 @@ impl<'a, 'ast> Cx<'a, 'ast> {
                     .find(|(n, _)| name == n)
                     .and_then(|(_, t)| t.clone())
             }
-            Expr::MethodCall(m)
-                if VALUE_PRESERVING_METHODS.contains(&m.method.to_string().as_str()) =>
-            {
+            Expr::MethodCall(m) if VALUE_PRESERVING_METHODS.iter().any(|n| m.method == n) => {
                 self.expr_type(&m.receiver)
             }
             Expr::Call(c) => {
@@ -552,7 +550,7 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             end: self.source.file_offset(end),
             start_pos: self.source.position(start),
             end_pos: self.source.position(end),
-            item: self.item_key.clone(),
+            item: self.item_key().clone(),
             snippet_hash: normalized_hash(text.get(start..end).unwrap_or("")),
         }
     }
@@ -635,19 +633,24 @@ impl<'a, 'ast> Cx<'a, 'ast> {
 
     /// The name of the current item, for messages (`UserService::create`).
     pub fn item_name(&self) -> &str {
-        &self.item_key
+        self.item_key()
+    }
+
+    fn item_key(&self) -> &Arc<str> {
+        self.item_key
+            .get_or_init(|| Arc::from(self.item_path.join("::")))
     }
 
     // ---- walk bookkeeping ---------------------------------------------------------------------
 
     pub(super) fn push_item(&mut self, name: String) {
         self.item_path.push(name);
-        self.item_key = Arc::from(self.item_path.join("::"));
+        self.item_key.take();
     }
 
     pub(super) fn pop_item(&mut self) {
         self.item_path.pop();
-        self.item_key = Arc::from(self.item_path.join("::"));
+        self.item_key.take();
     }
 
     pub(super) fn bind_pattern(

@@ -131,7 +131,7 @@ fn is_iteration(e: &Expr, resolve: impl Fn(&Expr) -> Option<QualifiedName>) -> b
     loop {
         match e {
             Expr::MethodCall(m) => {
-                if ITERATION_SOURCES.contains(&m.method.to_string().as_str()) {
+                if ITERATION_SOURCES.iter().any(|s| m.method == s) {
                     return true;
                 }
                 e = &m.receiver;
@@ -421,19 +421,23 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         {
             return;
         }
-        self.note_import_use(name);
+        self.note_import_use(&name);
     }
 
-    fn note_import_use(&mut self, name: String) {
+    fn note_import_use(&mut self, name: &str) {
         let imported = self
             .cx
             .resolver
-            .import_binding(&name)
+            .import_binding(name)
             .is_some_and(|t| self.cx.is_project_path(t));
         if imported {
             let outside = !self.cx.in_composition();
-            let used = self.cx.out.deps.used.entry(name).or_insert(false);
-            *used |= outside;
+            match self.cx.out.deps.used.get_mut(name) {
+                Some(used) => *used |= outside,
+                None => {
+                    self.cx.out.deps.used.insert(name.to_string(), outside);
+                }
+            }
         }
     }
 
@@ -449,10 +453,10 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        let crate_ = path.as_ref().map(|p| p.first().to_string());
-        let args: &'ast MacroArgs =
-            self.arena
-                .alloc(parse_macro_args(crate_.as_deref(), &name, &mac.tokens));
+        let crate_ = path.as_ref().map(|p| p.first());
+        let args: &'ast MacroArgs = self
+            .arena
+            .alloc(parse_macro_args(crate_, &name, &mac.tokens));
         // rocket: routes![a, b]
         if name == "routes" {
             for e in args.exprs() {
@@ -483,7 +487,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
                     self.cx.out.deps.refs.push(dep);
                 }
             } else if let Some(first) = mac.path.segments.first() {
-                self.note_import_use(first.ident.to_string());
+                self.note_import_use(&first.ident.to_string());
             }
         }
         let call = MacroCall { mac, path, args };
