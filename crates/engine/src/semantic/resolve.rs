@@ -238,12 +238,16 @@ impl Resolver {
             .flatten()
             .filter_map(|l| l.name.as_deref())
             .collect();
+        // a path from `::`, `crate`, `self` or `super` is spelled out from a fixed place: nothing
+        // bound in this scope changes what it names (most imports of a crate's own modules)
         let again: Vec<bool> = uses
             .iter()
             .map(|u| {
-                has_globs
-                    || (u.leading_colon.is_none()
-                        && use_roots(&u.tree).any(|r| imported.contains(r.to_string().as_str())))
+                u.leading_colon.is_none()
+                    && use_roots(&u.tree).any(|r| {
+                        !(r == "crate" || r == "self" || r == "super")
+                            && (has_globs || imported.contains(r.to_string().as_str()))
+                    })
             })
             .collect();
         drop(imported);

@@ -1,6 +1,6 @@
 //! Where the walk is: inside which fn, impl, async context, escape-hatch closure, loop, test code.
 
-use super::names::QualifiedName;
+use super::names::{InlineText, QualifiedName};
 
 /// Whether a function is a request handler.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -306,18 +306,32 @@ fn is_cfg_of(attr: &syn::Attribute, word: &str) -> bool {
     let Ok(list) = attr.meta.require_list() else {
         return false;
     };
-    // only `word` or `all(…)` can qualify: look at the first token before rendering the list
-    match list.tokens.clone().into_iter().next() {
-        Some(proc_macro2::TokenTree::Ident(i)) if i == word || i == "all" => {}
-        _ => return false,
-    }
-    let tokens = list.tokens.to_string();
-    tokens == word
-        || tokens
+    // only the start of the list matters: print no more of it than `all(word` needs (printing
+    // stops when the buffer is full; iterating the tokens would copy them all first)
+    let (head, whole) = printed_prefix(&list.tokens);
+    (whole && &*head == word)
+        || head
             .strip_prefix("all")
             .map(str::trim_start)
             .and_then(|t| t.strip_prefix('('))
             .is_some_and(|t| t.starts_with(word))
+}
+
+/// The first bytes of how `tokens` print, and whether that is all of it.
+fn printed_prefix(tokens: &proc_macro2::TokenStream) -> (InlineText<64>, bool) {
+    use std::fmt::Write;
+    struct Capped(InlineText<64>);
+    impl Write for Capped {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            if self.0.len() + s.len() > 64 {
+                return Err(std::fmt::Error);
+            }
+            self.0.write_str(s)
+        }
+    }
+    let mut out = Capped(InlineText::new());
+    let whole = write!(out, "{tokens}").is_ok();
+    (out.0, whole)
 }
 
 /// `cfg!(debug_assertions)` → `Some(true)`, `!cfg!(debug_assertions)` → `Some(false)`: which branch
@@ -334,5 +348,46 @@ pub fn cfg_debug_condition(cond: &syn::Expr) -> Option<bool> {
         syn::Expr::Paren(p) => cfg_debug_condition(&p.expr),
         syn::Expr::Group(g) => cfg_debug_condition(&g.expr),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attr(src: &str) -> syn::Attribute {
+        let item: syn::ItemFn = syn::parse_str(&format!("{src} fn f() {{}}")).expect("item");
+        item.attrs.into_iter().next().expect("an attribute")
+    }
+
+    #[test]
+    fn cfg_test_and_debug_read_only_the_start_of_the_list() {
+        let long =
+            "a-feature-name-long-enough-that-the-printed-list-is-cut-short-well-before-its-end";
+        for (src, test, debug) in [
+            ("#[cfg(test)]", true, false),
+            ("#[cfg(all(test, feature = \"db\"))]", true, false),
+            (
+                &format!("#[cfg(all(test, feature = \"{long}\"))]"),
+                true,
+                false,
+            ),
+            (
+                &format!("#[cfg(all(feature = \"{long}\", test))]"),
+                false,
+                false,
+            ),
+            ("#[cfg(not(test))]", false, false),
+            ("#[cfg(feature = \"test\")]", false, false),
+            ("#[cfg(test_utils)]", false, false),
+            ("#[cfg(debug_assertions)]", false, true),
+            ("#[cfg(all(debug_assertions, unix))]", false, true),
+            ("#[cfg_attr(test, derive(Debug))]", false, false),
+            ("#[doc = \"test\"]", false, false),
+        ] {
+            let a = attr(src);
+            assert_eq!(is_cfg_test(&a), test, "{src}");
+            assert_eq!(is_cfg_debug(&a), debug, "{src}");
+        }
     }
 }

@@ -191,7 +191,7 @@ impl<'a, 'ast> Cx<'a, 'ast> {
     /// Is this path written out from a crate or a module (`crate::x`, `super::x`, `::x`,
     /// `axum::Json`), rather than through a name imported, declared or glob-imported here? Rules
     /// that report a dependency once at its `use` report such paths besides, and not the uses of
-    /// the imported name.
+    /// the imported name. (The walker's dependency notes ask the same in `note_path_dep`.)
     pub fn is_written_out(&self, path: &syn::Path) -> bool {
         let Some(first) = path.segments.first() else {
             return false;

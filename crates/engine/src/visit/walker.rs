@@ -396,7 +396,20 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         if self.cx.in_test() {
             return;
         }
-        if self.cx.is_written_out(pr.path) {
+        let Some(first) = pr.path.segments.first() else {
+            return;
+        };
+        // the first segment's text, once, for both questions below (most paths are not written out)
+        let fixed = pr.path.leading_colon.is_some()
+            || first.ident == "crate"
+            || first.ident == "self"
+            || first.ident == "super";
+        let name = if fixed {
+            String::new()
+        } else {
+            first.ident.to_string()
+        };
+        if fixed || (pr.path.segments.len() > 1 && self.cx.resolver.names_crate(&name)) {
             if let Some(q) = pr.resolved(&self.cx) {
                 if self.cx.is_project_path(q) {
                     let dep = DepRef {
@@ -411,10 +424,6 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
             }
             return;
         }
-        let Some(first) = pr.path.segments.first() else {
-            return;
-        };
-        let name = first.ident.to_string();
         if pr.kind == PathKind::Expr
             && pr.path.segments.len() == 1
             && self.cx.locals.is_local(&name)
