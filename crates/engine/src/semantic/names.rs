@@ -76,7 +76,12 @@ impl QualifiedName {
     }
 
     pub fn join(&self, seg: &str) -> QualifiedName {
-        QualifiedName(format!("{}::{}", self.0, seg))
+        // one exact allocation, no formatting machinery: this names every item of every module
+        let mut s = String::with_capacity(self.0.len() + 2 + seg.len());
+        s.push_str(&self.0);
+        s.push_str("::");
+        s.push_str(seg);
+        QualifiedName(s)
     }
 
     /// Is the second-to-last segment a type (`File` in `std::fs::File::open`)? Then the path is an

@@ -456,7 +456,9 @@ impl Resolver {
             if rest.is_empty() {
                 return base.clone();
             }
-            let mut s = base.as_str().to_string();
+            let len = base.as_str().len() + rest.iter().map(|r| r.len() + 2).sum::<usize>();
+            let mut s = String::with_capacity(len);
+            s.push_str(base.as_str());
             for r in rest {
                 s.push_str("::");
                 s.push_str(r);

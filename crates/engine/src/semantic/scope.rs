@@ -300,12 +300,13 @@ pub fn is_cfg_debug(attr: &syn::Attribute) -> bool {
 
 /// Is this `#[cfg(word)]` or `#[cfg(all(word, …))]`?
 fn is_cfg_of(attr: &syn::Attribute, word: &str) -> bool {
-    if !attr.path().is_ident("cfg") {
-        return false;
-    }
-    let Ok(list) = attr.meta.require_list() else {
+    // a list first: doc comments, the most numerous attributes, are name-values
+    let syn::Meta::List(list) = &attr.meta else {
         return false;
     };
+    if !list.path.is_ident("cfg") {
+        return false;
+    }
     // only the start of the list matters: print no more of it than `all(word` needs (printing
     // stops when the buffer is full; iterating the tokens would copy them all first)
     let (head, whole) = printed_prefix(&list.tokens);
