@@ -77,15 +77,29 @@ pub struct AttrRoute {
     pub loc: Loc,
 }
 
+/// Names of limiters, folded (see [`contains_folded`]).
+const LIMITER_WORDS: &[&str] = &["ratelimit", "governor", "limiter", "throttl"];
+
 /// Is the expression a rate limiter: a constructor, middleware or value whose names say so
 /// (`GovernorLayer::new(..)`, `RateLimitLayer::new(..)`, `from_fn(rate_limit)`, `Governor::new(..)`,
 /// or a name from the options), also through the local it names?
 pub fn is_limiter(cx: &Cx<'_, '_>, e: &Expr, extra: &[String]) -> bool {
     let hit = |name: &str| {
-        ["ratelimit", "governor", "limiter", "throttl"]
-            .iter()
-            .any(|m| contains_folded(name, m))
-            || extra.iter().any(|x| contains_folded(name, x))
+        // the name is folded once for all the words
+        let mut buf = [0; FOLD_MAX];
+        match fold_short(name, &mut buf) {
+            Some(len) => {
+                LIMITER_WORDS
+                    .iter()
+                    .any(|m| contains_bytes(&buf[..len], m.as_bytes()))
+                    || extra.iter().any(|x| contains_folded(name, x))
+            }
+            None => LIMITER_WORDS
+                .iter()
+                .copied()
+                .chain(extra.iter().map(String::as_str))
+                .any(|m| contains_folded(name, m)),
+        }
     };
     mentions(e, &hit) || cx.value_init(e).is_some_and(|init| mentions(init, &hit))
 }
@@ -94,13 +108,59 @@ pub fn is_limiter(cx: &Cx<'_, '_>, e: &Expr, extra: &[String]) -> bool {
 /// (`RATE_LIMIT_LAYER` contains `ratelimit`)? Without allocating: it runs on every identifier of
 /// every function's result.
 pub fn contains_folded(name: &str, needle: &str) -> bool {
-    fn fold(s: &str) -> impl Iterator<Item = u8> + '_ {
-        s.bytes()
+    let (mut h, mut n) = ([0; FOLD_MAX], [0; FOLD_MAX]);
+    match (fold_short(name, &mut h), fold_short(needle, &mut n)) {
+        (Some(h_len), Some(n_len)) => contains_bytes(&h[..h_len], &n[..n_len]),
+        _ => contains_folded_long(name, needle),
+    }
+}
+
+/// The longest folded text [`fold_short`] folds on the stack.
+const FOLD_MAX: usize = 64;
+
+/// `s` folded into `buf`: without underscores, ASCII lowercase. Its length, or `None` when it
+/// does not fit.
+fn fold_short(s: &str, buf: &mut [u8; FOLD_MAX]) -> Option<usize> {
+    let mut len = 0;
+    for &b in s.as_bytes() {
+        if b != b'_' {
+            *buf.get_mut(len)? = b.to_ascii_lowercase();
+            len += 1;
+        }
+    }
+    Some(len)
+}
+
+/// Does `hay` hold `needle`, both folded?
+fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    hay.len() >= needle.len()
+        && (0..=hay.len() - needle.len())
+            .any(|i| hay[i] == first && hay[i + 1..i + needle.len()] == *rest)
+}
+
+/// [`contains_folded`] for texts too long to fold on the stack: from each place the needle's
+/// first byte is, the rest of the needle (a byte never folds to `_`).
+fn contains_folded_long(name: &str, needle: &str) -> bool {
+    fn fold(s: &[u8]) -> impl Iterator<Item = u8> + Clone + '_ {
+        s.iter()
+            .copied()
             .filter(|&b| b != b'_')
             .map(|b| b.to_ascii_lowercase())
     }
-    let (h, n) = (fold(name).count(), fold(needle).count());
-    n <= h && (0..=h - n).any(|start| fold(name).skip(start).take(n).eq(fold(needle)))
+    let mut rest = fold(needle.as_bytes());
+    let Some(first) = rest.next() else {
+        return true;
+    };
+    let name = name.as_bytes();
+    (0..name.len()).any(|i| {
+        name[i].to_ascii_lowercase() == first && {
+            let mut after = fold(&name[i + 1..]);
+            rest.clone().all(|b| after.next() == Some(b))
+        }
+    })
 }
 
 fn is_project_path(cx: &Cx<'_, '_>, q: &QualifiedName) -> bool {
@@ -340,7 +400,7 @@ pub fn config_ops(cx: &Cx<'_, '_>, block: &syn::Block, param: &str, extra: &[Str
 
 #[cfg(test)]
 mod tests {
-    use super::contains_folded;
+    use super::{contains_folded, contains_folded_long};
 
     #[test]
     fn folded_containment() {
@@ -353,5 +413,95 @@ mod tests {
         assert!(!contains_folded("limit", "limiter"));
         assert!(!contains_folded("", "limiter"));
         assert!(!contains_folded("governed", "governor"));
+    }
+
+    /// The first implementation, quadratic: the reference the byte matcher must agree with.
+    fn contains_folded_reference(name: &str, needle: &str) -> bool {
+        fn fold(s: &str) -> impl Iterator<Item = u8> + '_ {
+            s.bytes()
+                .filter(|&b| b != b'_')
+                .map(|b| b.to_ascii_lowercase())
+        }
+        let (h, n) = (fold(name).count(), fold(needle).count());
+        n <= h && (0..=h - n).any(|start| fold(name).skip(start).take(n).eq(fold(needle)))
+    }
+
+    #[test]
+    fn folded_containment_matches_reference() {
+        let names = [
+            "",
+            "_",
+            "__",
+            "x",
+            "_x_",
+            "rate",
+            "RATE_LIMIT_LAYER",
+            "_rate_limit_",
+            "r_a_t_e_l_i_m_i_t",
+            "ratelimi",
+            "rratelimit",
+            "ratelimitratelimit",
+            "GovernorLayer",
+            "governed_governor",
+            "__limiter__",
+            "throttle",
+            "THROTTL",
+            "my_Limiter_",
+            "limiteR",
+            "Ünicode_limiter",
+            "limitér",
+            "tél_é",
+            "é",
+            "ÉTÉ",
+            "aaaab",
+            "aab",
+            // longer than the stack buffer, folded or not
+            "the_quite_long_name_of_a_builder_that_makes_a_rate_limit_layer_for_logins",
+            "a_name_far_longer_than_sixty_four_bytes_without_any_of_the_words_in_it_at_all",
+            "_a_b_c_d_e_f_g_h_i_j_k_l_m_n_o_p_q_r_s_t_u_v_w_x_y_z_a_b_c_d_e_f_g_h_i_j_k_l_m_",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklm",
+        ];
+        let needles = [
+            "",
+            "_",
+            "__",
+            "x",
+            "ratelimit",
+            "rate_limit",
+            "_rate_",
+            "governor",
+            "limiter",
+            "throttl",
+            "my_limiter",
+            "MyLimiter",
+            "é",
+            "tél",
+            "TÉL",
+            "limitér",
+            "aab",
+            "ab",
+            "a_a_b",
+            "a very long needle that no name here holds",
+            "ratelimitlayer",
+            "jklm",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklm",
+            "a_b_c_d_e_f_g_h_i_j_k_l_m_n_o_p_q_r_s_t_u_v_w_x_y_z_a_b_c_d_e_f_g_h_i_j_k_l_m_n_o",
+        ];
+        for name in names {
+            for needle in needles {
+                let expected = contains_folded_reference(name, needle);
+                assert_eq!(
+                    contains_folded(name, needle),
+                    expected,
+                    "{name:?} {needle:?}"
+                );
+                assert_eq!(
+                    contains_folded_long(name, needle),
+                    expected,
+                    "{name:?} {needle:?}"
+                );
+            }
+        }
     }
 }
