@@ -182,8 +182,40 @@ pub fn words(name: &str) -> Vec<String> {
     out
 }
 
+/// Pieces of the words [`sensitive`] and [`mentions_password`] look for: every secret word
+/// ([`word_kind`], its compounds, `key` of [`key_pair`], `auth…` of [`auth_header`]) holds one.
+const PIECES: &[&str] = &[
+    "pass", "pwd", "secret", "token", "jwt", "bearer", "key", "cred", "auth", "cookie", "session",
+    "srf", "otp", "sig", "mac",
+];
+
+/// Can `name` be sensitive at all: does it hold one of the [`PIECES`], ignoring ASCII case? Most
+/// names do not, and are ruled out without being split into words. A name with other than ASCII
+/// in it may lowercase into one (the Kelvin sign is a `k`): it is split.
+fn may_be_sensitive(name: &str) -> bool {
+    let b = name.as_bytes();
+    !name.is_ascii()
+        || (0..b.len()).any(|i| {
+            matches!(
+                b[i].to_ascii_lowercase(),
+                b'a' | b'b' | b'c' | b'j' | b'k' | b'm' | b'o' | b'p' | b's' | b't'
+            ) && PIECES.iter().any(|p| {
+                b.get(i..i + p.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(p.as_bytes()))
+            })
+        })
+}
+
 /// The kind of secret a name holds, if it names one (see the module docs).
 pub fn sensitive(name: &str) -> Option<Kind> {
+    if !may_be_sensitive(name) {
+        return None;
+    }
+    sensitive_by_words(name)
+}
+
+/// [`sensitive`] on the name's words.
+fn sensitive_by_words(name: &str) -> Option<Kind> {
     let words = words(name);
     let first = words.first()?;
     if LEADING_EXCLUDED.contains(&first.as_str()) {
@@ -211,18 +243,19 @@ pub fn sensitive(name: &str) -> Option<Kind> {
 /// A name about passwords, for function names (`hash_password`, `verify_user_pwd`,
 /// `check_credentials`): a password word anywhere in it. Values are classified with [`sensitive`].
 pub fn mentions_password(name: &str) -> bool {
-    words(name).iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "password"
-                | "passwords"
-                | "passwd"
-                | "pwd"
-                | "passphrase"
-                | "credential"
-                | "credentials"
-        )
-    })
+    may_be_sensitive(name)
+        && words(name).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "password"
+                    | "passwords"
+                    | "passwd"
+                    | "pwd"
+                    | "passphrase"
+                    | "credential"
+                    | "credentials"
+            )
+        })
 }
 
 /// A value holding a password (`password`, `new_password`, `req.credentials`).
@@ -311,6 +344,84 @@ mod tests {
         ] {
             assert_eq!(sensitive(name), None, "{name}");
         }
+    }
+
+    /// Every word that makes a name sensitive holds one of the pieces the quick test looks for.
+    #[test]
+    fn pieces_cover_the_words() {
+        let secret_words = [
+            "password",
+            "passwords",
+            "passwd",
+            "pwd",
+            "pass",
+            "passphrase",
+            "secret",
+            "secrets",
+            "token",
+            "tokens",
+            "jwt",
+            "bearer",
+            "apikey",
+            "accesskey",
+            "privatekey",
+            "secretkey",
+            "signingkey",
+            "encryptionkey",
+            "masterkey",
+            "credential",
+            "credentials",
+            "creds",
+            "cred",
+            "authorization",
+            "cookie",
+            "cookies",
+            "session",
+            "sessions",
+            "csrf",
+            "xsrf",
+            "otp",
+            "totp",
+            "hotp",
+            "signature",
+            "signatures",
+            "sig",
+            "hmac",
+            "mac",
+            "key",
+            "keys",
+            "auth",
+            "authz",
+        ];
+        for w in secret_words {
+            assert!(may_be_sensitive(w), "{w}");
+            assert!(may_be_sensitive(&w.to_uppercase()), "{w}");
+        }
+        // the quick test never rules out a name the words find sensitive
+        for name in [
+            "dbPassword",
+            "X-Api-Key",
+            "AUTH_HEADER",
+            "authzValue",
+            "authorization_value",
+            "MyHMAC",
+            "user_name",
+            "count",
+            "is_secret",
+            "Pass",
+            "\u{212A}ey",
+            "api_\u{212A}EY",
+            "SIGNING_KEY",
+            "XSRF-TOKEN",
+        ] {
+            assert_eq!(sensitive(name), sensitive_by_words(name), "{name}");
+            if !may_be_sensitive(name) {
+                assert!(!mentions_password(name), "{name}");
+            }
+        }
+        assert!(!may_be_sensitive("user_name"));
+        assert!(!may_be_sensitive("count"));
+        assert!(may_be_sensitive("\u{212A}ey"));
     }
 
     #[test]
