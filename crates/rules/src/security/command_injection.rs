@@ -3,7 +3,7 @@
 
 use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::Expr;
-use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta, StrOrigin};
+use stratalint_engine::{Call, Cx, Hooks, MethodCall, QualifiedName, Rule, RuleMeta, StrOrigin};
 
 use super::common::{chain, lit_str, peel};
 
@@ -31,11 +31,14 @@ const PROCESS_CRATES: &[&str] = &["std", "tokio", "async_process", "async_std", 
 pub struct CommandInjection;
 
 fn is_command_new(cx: &Cx<'_, '_>, e: &Expr) -> bool {
-    cx.resolve_expr(e).is_some_and(|q| {
-        q.in_crates(PROCESS_CRATES)
-            && q.last() == "new"
-            && q.parent().is_some_and(|p| p.last() == "Command")
-    })
+    cx.resolve_expr(e).is_some_and(|q| is_command_new_path(&q))
+}
+
+/// `std::process::Command::new`, `tokio::process::Command::new`, …
+fn is_command_new_path(q: &QualifiedName) -> bool {
+    q.in_crates(PROCESS_CRATES)
+        && q.last() == "new"
+        && q.parent().is_some_and(|p| p.last() == "Command")
 }
 
 /// The shell a chain starts with: `Command::new("sh")` → `sh`.
@@ -103,7 +106,7 @@ impl Rule for CommandInjection {
 
     /// `Command::new(format!(..))` in a request handler: the client picks the program.
     fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
-        if cx.in_test() || !is_command_new(cx, &call.expr.func) {
+        if cx.in_test() || !call.path.as_ref().is_some_and(is_command_new_path) {
             return;
         }
         let Some(program) = call.arg(0) else { return };
