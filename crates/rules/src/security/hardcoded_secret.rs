@@ -66,25 +66,31 @@ fn known_formats() -> &'static [(&'static str, Regex)] {
 
 /// Cheap test before the regexes: only long literals holding one of the formats' anchors.
 fn may_be_known(s: &str) -> bool {
+    const ANCHORS: &[&str] = &[
+        "AKIA",
+        "ASIA",
+        "A3T",
+        "ABIA",
+        "ACCA",
+        "gh",
+        "xox",
+        "sk_",
+        "rk_",
+        "-----BEGIN",
+        "eyJ",
+        "://",
+        "AIza",
+        "SG.",
+    ];
+    // one pass over the literal, looking further only at the anchors' first bytes
+    let b = s.as_bytes();
     s.len() >= 16
-        && [
-            "AKIA",
-            "ASIA",
-            "A3T",
-            "ABIA",
-            "ACCA",
-            "gh",
-            "xox",
-            "sk_",
-            "rk_",
-            "-----BEGIN",
-            "eyJ",
-            "://",
-            "AIza",
-            "SG.",
-        ]
-        .iter()
-        .any(|a| s.contains(a))
+        && (0..b.len()).any(|i| {
+            matches!(
+                b[i],
+                b'A' | b'g' | b'x' | b's' | b'r' | b'-' | b'e' | b':' | b'S'
+            ) && ANCHORS.iter().any(|a| b[i..].starts_with(a.as_bytes()))
+        })
 }
 
 /// Which known format a literal holds, if any.

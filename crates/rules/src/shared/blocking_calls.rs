@@ -263,12 +263,15 @@ pub fn blocking_method_call<'a>(
         return None;
     }
     let ty = value_type(cx, call.receiver())?;
-    let what = format!("{ty}::{method}");
-    if let Some(e) = extra_for(cx, &what, extra) {
-        return Some(configured(what, e));
+    let what = || format!("{ty}::{method}");
+    if !extra.is_empty() {
+        let what = what();
+        if let Some(e) = extra_for(cx, &what, extra) {
+            return Some(configured(what, e));
+        }
     }
     if let Some(b) = blocking_method(&ty, method) {
-        return Some(table(what, b.kind, b.instead));
+        return Some(table(what(), b.kind, b.instead));
     }
     // r2d2: `pool.get()` waits for a free connection (up to the pool's timeout)
     if pool_get

@@ -184,12 +184,16 @@ pub fn project_callee_of_method(
         return None;
     }
     // `self.f()`, `repo.f()`, `self.repo.f()`: receivers whose type the model can know
+    let typed;
     let ty = match call.receiver() {
-        Expr::Path(p) if p.path.is_ident("self") => cx.current_impl()?.0?.clone(),
-        r @ (Expr::Path(_) | Expr::Field(_) | Expr::Reference(_)) => cx.expr_type(r)?,
+        Expr::Path(p) if p.path.is_ident("self") => cx.current_impl()?.0?,
+        r @ (Expr::Path(_) | Expr::Field(_) | Expr::Reference(_)) => {
+            typed = cx.expr_type(r)?;
+            &typed
+        }
         _ => return None,
     };
-    in_project(cx, &ty).then(|| Cow::Owned(format!("{ty}::{}", call.method)))
+    in_project(cx, ty).then(|| Cow::Owned(format!("{ty}::{}", call.method)))
 }
 
 /// Record a call from async code to a project function, for `check_project`.
