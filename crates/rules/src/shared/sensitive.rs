@@ -182,27 +182,38 @@ pub fn words(name: &str) -> Vec<String> {
     out
 }
 
-/// Pieces of the words [`sensitive`] and [`mentions_password`] look for: every secret word
-/// ([`word_kind`], its compounds, `key` of [`key_pair`], `auth…` of [`auth_header`]) holds one.
-const PIECES: &[&str] = &[
-    "pass", "pwd", "secret", "token", "jwt", "bearer", "key", "cred", "auth", "cookie", "session",
-    "srf", "otp", "sig", "mac",
-];
+/// Pieces of the words [`sensitive`] and [`mentions_password`] look for, by their first byte:
+/// every secret word ([`word_kind`], its compounds, `key` of [`key_pair`], `auth…` of
+/// [`auth_header`]) holds one.
+fn pieces_starting_with(b: u8) -> &'static [&'static str] {
+    match b {
+        b'a' => &["auth"],
+        b'b' => &["bearer"],
+        b'c' => &["cred", "cookie"],
+        b'j' => &["jwt"],
+        b'k' => &["key"],
+        b'm' => &["mac"],
+        b'o' => &["otp"],
+        b'p' => &["pass", "pwd"],
+        b's' => &["secret", "session", "srf", "sig"],
+        b't' => &["token"],
+        _ => &[],
+    }
+}
 
-/// Can `name` be sensitive at all: does it hold one of the [`PIECES`], ignoring ASCII case? Most
+/// Can `name` be sensitive at all: does it hold one of the pieces, ignoring ASCII case? Most
 /// names do not, and are ruled out without being split into words. A name with other than ASCII
 /// in it may lowercase into one (the Kelvin sign is a `k`): it is split.
 fn may_be_sensitive(name: &str) -> bool {
     let b = name.as_bytes();
     !name.is_ascii()
         || (0..b.len()).any(|i| {
-            matches!(
-                b[i].to_ascii_lowercase(),
-                b'a' | b'b' | b'c' | b'j' | b'k' | b'm' | b'o' | b'p' | b's' | b't'
-            ) && PIECES.iter().any(|p| {
-                b.get(i..i + p.len())
-                    .is_some_and(|w| w.eq_ignore_ascii_case(p.as_bytes()))
-            })
+            pieces_starting_with(b[i].to_ascii_lowercase())
+                .iter()
+                .any(|p| {
+                    b.get(i..i + p.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(p.as_bytes()))
+                })
         })
 }
 
