@@ -6,7 +6,7 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{Expr, Item};
 use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta, StrOrigin};
 
-use super::common::{is_api, lit_str, peel};
+use super::common::{ends_with, lit_str, peel};
 use crate::shared::sensitive::words;
 
 static META: RuleMeta = crate::meta!("static-salt", Security, "security", Error);
@@ -137,9 +137,12 @@ impl Rule for StaticSalt {
             return;
         }
         let Some(q) = &call.path else { return };
+        // `is_api` on each entry, the crate compared first: almost no call is in these crates
+        let krate = q.first();
         let Some(&(_, tail, index)) = SALT_ARGS
             .iter()
-            .find(|(crates, tail, _)| is_api(q, crates, tail))
+            .filter(|(crates, _, _)| crates.contains(&krate))
+            .find(|(_, tail, _)| ends_with(q, tail))
         else {
             return;
         };
