@@ -65,6 +65,8 @@ pub struct Resolver {
     macro_use: Vec<String>,
     scopes: Vec<Scope>,
     self_types: Vec<Option<QualifiedName>>,
+    /// Changes whenever the open scopes do (what [`Resolver::import_bindings`] lists).
+    generation: u64,
 }
 
 impl Resolver {
@@ -77,6 +79,7 @@ impl Resolver {
             macro_use: Vec::new(),
             scopes: Vec::new(),
             self_types: Vec::new(),
+            generation: 0,
         }
     }
 
@@ -124,6 +127,7 @@ impl Resolver {
         let mut segs: Vec<&str> = vec![&self.crate_name];
         segs.extend(module.iter().map(String::as_str));
         let module_q = QualifiedName::from_segments(&segs);
+        self.generation += 1;
         self.scopes.push(Scope {
             module: Some(module),
             module_q: Some(module_q),
@@ -137,12 +141,14 @@ impl Resolver {
         if items.clone().next().is_none() {
             return false;
         }
+        self.generation += 1;
         self.scopes.push(Scope::default());
         self.declare_items(items);
         true
     }
 
     pub fn pop(&mut self) {
+        self.generation += 1;
         self.scopes.pop();
     }
 
@@ -576,6 +582,28 @@ impl Resolver {
         })
     }
 
+    /// A number that changes whenever the open scopes do: what was computed from
+    /// [`Resolver::import_bindings`] holds while it stays the same.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Every `(name, target)` that [`Resolver::import_binding`] can answer in the open scopes
+    /// (inner scopes first; a name bound in two scopes appears twice).
+    pub fn import_bindings(&self) -> impl Iterator<Item = (&str, &QualifiedName)> {
+        let module = self
+            .scopes
+            .iter()
+            .rposition(|s| s.module.is_some())
+            .unwrap_or(0);
+        self.scopes[module..]
+            .iter()
+            .rev()
+            .flat_map(|s| s.bindings.iter())
+            .filter(|(name, t)| !self.is_item_here(t, name))
+            .map(|(name, t)| (name.as_str(), t))
+    }
+
     /// What an imported `name` stands for, when an import in the open scopes binds it (not an item
     /// declared here, not the prelude, not a glob).
     pub fn import_binding(&self, name: &str) -> Option<&QualifiedName> {
@@ -713,6 +741,51 @@ mod tests {
     fn res(r: &Resolver, path: &str) -> Option<String> {
         let p: syn::Path = syn::parse_str(path).unwrap();
         r.resolve(&p).map(|q| q.into_string())
+    }
+
+    #[test]
+    fn import_bindings_are_what_import_binding_answers() {
+        let mut r = resolver(
+            "use crate::repositories::OrderRepository;
+             use std::sync::Arc as Shared;
+             use crate::services::*;
+             struct Local;
+             fn helper() {}",
+        );
+        let mut got: Vec<(String, String)> = r
+            .import_bindings()
+            .map(|(n, t)| (n.to_string(), t.as_str().to_string()))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (
+                    "OrderRepository".into(),
+                    "app::repositories::OrderRepository".into()
+                ),
+                ("Shared".into(), "std::sync::Arc".into()),
+            ]
+        );
+        for (name, _) in &got {
+            assert!(r.import_binding(name).is_some(), "{name}");
+        }
+        // items declared here and names from globs are no import bindings
+        assert!(r.import_binding("Local").is_none() && r.import_binding("helper").is_none());
+        // a block with an import opens a scope: the generation moves, and moves again on leaving
+        let block: syn::Block = syn::parse_str("{ use crate::db::Pool; }").unwrap();
+        let before = r.generation();
+        let items = block.stmts.iter().filter_map(|s| match s {
+            syn::Stmt::Item(i) => Some(i),
+            _ => None,
+        });
+        assert!(r.push_block(items));
+        assert_ne!(r.generation(), before);
+        assert!(r.import_bindings().any(|(n, _)| n == "Pool"));
+        let inside = r.generation();
+        r.pop();
+        assert_ne!(r.generation(), inside);
+        assert!(!r.import_bindings().any(|(n, _)| n == "Pool"));
     }
 
     #[test]

@@ -187,6 +187,9 @@ pub struct Walker<'a, 'ast, 'r> {
     /// Per function being walked: does it take a parameter that can hold a closure? (Only those
     /// can hand a closure on to an escape hatch.)
     callable_params: Vec<bool>,
+    /// The names imports of the open scopes bind to the project's own items, and the resolver
+    /// generation they were listed at: a path starting with any other name marks no import used.
+    project_imports: (u64, Vec<String>),
     /// No enabled rule looks at test code: test files, `#[cfg(test)]` modules and impls and test
     /// functions are not walked at all (about a sixth of a typical crate's code).
     skip_tests: bool,
@@ -246,6 +249,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
             arena,
             escape_hatches,
             callable_params: Vec::new(),
+            project_imports: (u64::MAX, Vec::new()),
         }
     }
 
@@ -404,6 +408,11 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
             || first.ident == "crate"
             || first.ident == "self"
             || first.ident == "super";
+        // most paths are one identifier that no import into the project binds: told apart by
+        // comparing identifiers, without printing the path's first segment
+        if !fixed && pr.path.segments.len() == 1 && !self.may_be_project_import(&first.ident) {
+            return;
+        }
         let name = if fixed {
             String::new()
         } else {
@@ -431,6 +440,25 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
             return;
         }
         self.note_import_use(&name);
+    }
+
+    /// Can `ident` name an import of the project's own items here? (False only when it surely
+    /// does not.)
+    fn may_be_project_import(&mut self, ident: &proc_macro2::Ident) -> bool {
+        let generation = self.cx.resolver.generation();
+        if self.project_imports.0 != generation {
+            let names = self
+                .cx
+                .resolver
+                .import_bindings()
+                .filter(|(_, t)| self.cx.is_project_path(t))
+                .map(|(n, _)| n.to_string())
+                .collect();
+            self.project_imports = (generation, names);
+        }
+        let names = &self.project_imports.1;
+        // beyond a few names, comparing each costs more than printing the identifier once
+        names.len() > 16 || names.iter().any(|n| ident == n)
     }
 
     fn note_import_use(&mut self, name: &str) {
