@@ -67,6 +67,8 @@ pub struct Resolver {
     self_types: Vec<Option<QualifiedName>>,
     /// Changes whenever the open scopes do (what [`Resolver::import_bindings`] lists).
     generation: u64,
+    /// The buffer paths are printed into to be resolved.
+    scratch: std::cell::RefCell<String>,
 }
 
 impl Resolver {
@@ -80,6 +82,7 @@ impl Resolver {
             scopes: Vec::new(),
             self_types: Vec::new(),
             generation: 0,
+            scratch: std::cell::RefCell::new(String::with_capacity(64)),
         }
     }
 
@@ -405,25 +408,44 @@ impl Resolver {
 
     /// Resolve a `syn::Path`.
     pub fn resolve(&self, path: &syn::Path) -> Option<QualifiedName> {
-        // one buffer for all segments, on the stack (idents only display themselves): resolution
-        // runs for most paths of every file, and allocates nothing for a path of at most MAX
-        // segments and 160 bytes until it builds its answer
+        self.resolve_unless(path, |_| false)
+    }
+
+    /// Resolve a `syn::Path`, unless it is a single identifier `skip` rules out (a local
+    /// variable): the path is printed once for both questions.
+    pub fn resolve_unless(
+        &self,
+        path: &syn::Path,
+        skip: impl FnOnce(&str) -> bool,
+    ) -> Option<QualifiedName> {
+        // the segments are printed into one reused buffer (idents only display themselves):
+        // resolution runs for most paths of every file, and allocates nothing until it builds its
+        // answer
         use std::fmt::Write;
         const MAX: usize = 12;
         let n = path.segments.len();
-        if n > MAX {
+        let single = n == 1 && path.leading_colon.is_none();
+        let scratch = self.scratch.try_borrow_mut();
+        let (Ok(mut text), true) = (scratch, n <= MAX) else {
+            // a very long path, or a resolution inside a resolution (there is none today)
             let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if single && skip(&segs[0]) {
+                return None;
+            }
             let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
             return self.resolve_text(&refs, path.leading_colon.is_some());
-        }
-        let mut text = super::names::InlineText::<160>::new();
+        };
+        text.clear();
         let mut bounds = [(0usize, 0usize); MAX];
         for (seg, bound) in path.segments.iter().zip(&mut bounds) {
             let start = text.len();
             let _ = write!(text, "{}", seg.ident);
             *bound = (start, text.len());
         }
-        let text = text.as_str();
+        let text: &str = &text;
+        if single && skip(text) {
+            return None;
+        }
         let mut refs = [""; MAX];
         for (r, &(a, b)) in refs.iter_mut().zip(&bounds[..n]) {
             *r = &text[a..b];
@@ -741,6 +763,25 @@ mod tests {
     fn res(r: &Resolver, path: &str) -> Option<String> {
         let p: syn::Path = syn::parse_str(path).unwrap();
         r.resolve(&p).map(|q| q.into_string())
+    }
+
+    #[test]
+    fn resolve_unless_skips_only_single_identifiers() {
+        let r = resolver("use std::fs::read; use std::fs;");
+        let path = |s: &str| -> syn::Path { syn::parse_str(s).unwrap() };
+        // `read` names a local variable here: no path
+        assert_eq!(r.resolve_unless(&path("read"), |n| n == "read"), None);
+        assert_eq!(
+            r.resolve_unless(&path("read"), |n| n == "other")
+                .map(|q| q.into_string()),
+            Some("std::fs::read".into())
+        );
+        // a longer path is never a local variable
+        assert_eq!(
+            r.resolve_unless(&path("fs::read"), |_| true)
+                .map(|q| q.into_string()),
+            Some("std::fs::read".into())
+        );
     }
 
     #[test]

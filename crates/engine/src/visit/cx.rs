@@ -155,7 +155,11 @@ impl<'a, 'ast> Cx<'a, 'ast> {
             return d.clone();
         }
         let mut out = Vec::new();
-        for a in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        let derive = |a: &&syn::Attribute| match &a.meta {
+            syn::Meta::List(l) => l.path.is_ident("derive"),
+            _ => false, // doc comments, the most numerous attributes
+        };
+        for a in attrs.iter().filter(derive) {
             let Ok(paths) = a.parse_args_with(
                 syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
             ) else {
@@ -179,13 +183,8 @@ impl<'a, 'ast> Cx<'a, 'ast> {
     /// Resolve a path used as a value: a single identifier that is a local variable resolves to
     /// nothing.
     pub fn resolve_value_path(&self, path: &syn::Path) -> Option<QualifiedName> {
-        if path.segments.len() == 1 && path.leading_colon.is_none() {
-            let ident = &path.segments[0].ident;
-            if self.locals.is_local(&ident.to_string()) {
-                return None;
-            }
-        }
-        self.resolver.resolve(path)
+        self.resolver
+            .resolve_unless(path, |name| self.locals.is_local(name))
     }
 
     /// Is this path written out from a crate or a module (`crate::x`, `super::x`, `::x`,
