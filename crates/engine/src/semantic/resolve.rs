@@ -592,16 +592,10 @@ impl Resolver {
     }
 
     fn open_module(&self, q: &QualifiedName) -> Option<&Scope> {
-        let mut segs = q.segments();
-        if segs.next() != Some(self.crate_name.as_str()) {
-            return None;
-        }
-        let rest: Vec<&str> = segs.collect();
-        self.scopes.iter().find(|s| {
-            s.module
-                .as_ref()
-                .is_some_and(|m| m.iter().map(String::as_str).eq(rest.iter().copied()))
-        })
+        // a module scope knows its canonical path: one string comparison per open module
+        self.scopes
+            .iter()
+            .find(|s| s.module_q.as_ref().is_some_and(|m| m == q))
     }
 
     /// A number that changes whenever the open scopes do: what was computed from
