@@ -45,6 +45,9 @@ pub struct GraphArgs {
     /// Write the graph to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Neither read nor write the cache (`.stratalint_cache/` under the project root).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 pub fn init(args: InitArgs) -> i32 {
@@ -97,6 +100,7 @@ pub fn graph(args: GraphArgs) -> i32 {
         config: args.config,
         select: vec![graph::PROBE_ID.to_string()],
         need_architecture: true,
+        no_cache: args.no_cache,
         ..CheckOptions::default()
     };
     let result = match stratalint_engine::check(&opts, rules) {

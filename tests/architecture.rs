@@ -17,8 +17,8 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// A copy of a layout fixture in a temporary directory, to write into. `graph` runs on copies
-/// too: it has no `--no-cache`, and must not leave `.stratalint_cache/` in the fixtures.
+/// A copy of a layout fixture in a temporary directory, to write into (`graph` writes the cache
+/// unless given `--no-cache`, and the fixtures must stay clean).
 fn copy_of(layout: &str) -> tempfile::TempDir {
     common::copy_fixture(&format!("layouts/{layout}"))
 }
@@ -161,4 +161,26 @@ fn init_picks_the_migration_preset() {
     let p = copy_of("seed");
     let o = stratalint(&["init", "--stdout"], p.path());
     assert!(!text(&o.stdout).contains("[rules.migration-file-name]"));
+}
+
+#[test]
+fn graph_no_cache_writes_no_cache_and_draws_the_same_graph() {
+    let p = copy_of("seed");
+    let uncached = stratalint(&["graph", "--no-cache"], p.path());
+    assert_eq!(
+        uncached.status.code(),
+        Some(0),
+        "{}",
+        text(&uncached.stderr)
+    );
+    assert!(!p.path().join(".stratalint_cache").exists());
+    let cached = stratalint(&["graph"], p.path());
+    assert_eq!(cached.status.code(), Some(0), "{}", text(&cached.stderr));
+    assert!(p.path().join(".stratalint_cache").exists());
+    assert_eq!(text(&uncached.stdout), text(&cached.stdout));
+    assert!(
+        text(&cached.stdout).contains("flowchart"),
+        "{}",
+        text(&cached.stdout)
+    );
 }
