@@ -283,7 +283,6 @@ impl Rule for LockHeldAcrossAwait {
             Expr::Call(c) => Self::check_drop(cx, c),
             Expr::Await(a) => {
                 let body = body_depth(cx);
-                let at = cx.loc(await_span(a));
                 let held = cx.scratch::<Held>();
                 let mut found = Vec::new();
                 for g in held
@@ -294,6 +293,11 @@ impl Rule for LockHeldAcrossAwait {
                     g.reported = true;
                     found.push((g.loc.clone(), g.name.clone(), g.lock.clone()));
                 }
+                if found.is_empty() {
+                    // most awaits hold no guard: no location to compute
+                    return;
+                }
+                let at = cx.loc(await_span(a));
                 for (loc, name, lock) in found {
                     let d = cx
                         .diag_at(loc, format!("guard `{name}` of a `{lock}` is held across an `.await`"))

@@ -19,10 +19,11 @@ impl HandlerDatabaseAccess {
             cx.current_fn()
                 .is_some_and(|f| f.handler != HandlerStatus::No)
         };
-        !cx.in_test()
+        // the cheap tests first: this runs at every path
+        (cx.role() == Some(Role::Api) || may_serve())
+            && !cx.in_test()
             && !cx.in_composition()
             && super::application_code(cx)
-            && (cx.role() == Some(Role::Api) || may_serve())
     }
 
     fn report(cx: &mut Cx<'_, '_>, span: Span, what: String) {

@@ -40,16 +40,26 @@ pub fn rules() -> Vec<Box<dyn stratalint_engine::Rule>> {
 fn application_code(cx: &Cx<'_, '_>) -> bool {
     match cx.project().crate_of(cx.file()) {
         Some(c) => {
-            let name = c.package.replace('-', "_");
-            !WEB_CRATES.contains(&name.as_str())
-                && !DB_CRATES.contains(&name.as_str())
-                && !matches!(
-                    name.as_str(),
-                    "tower" | "hyper" | "hyper_util" | "sqlx_macros"
-                )
+            // the package name as a crate name (`-` read as `_`), compared without building it:
+            // this runs at every path of the api layer
+            let is = |krate: &&str| package_is(&c.package, krate);
+            !WEB_CRATES.iter().any(is)
+                && !DB_CRATES.iter().any(is)
+                && !["tower", "hyper", "hyper_util", "sqlx_macros"]
+                    .iter()
+                    .any(is)
         }
         None => false,
     }
+}
+
+/// Is the package `package` the crate `krate` (`hyper-util` is `hyper_util`)?
+fn package_is(package: &str, krate: &str) -> bool {
+    package.len() == krate.len()
+        && package
+            .bytes()
+            .zip(krate.bytes())
+            .all(|(p, k)| p == k || (p == b'-' && k == b'_'))
 }
 
 fn layer_name(layers: &LayerMap, id: LayerId) -> &str {

@@ -133,19 +133,11 @@ impl AuthRouteWithoutRateLimit {
     fn record_fn_body(&self, cx: &mut Cx<'_, '_>, block: &syn::Block) {
         let Some(f) = cx.current_fn() else { return };
         let path = f.path.clone();
-        let ret = match &f.sig.output {
-            syn::ReturnType::Type(_, t) => Some(
-                cx.resolve_type(t)
-                    .map(|q| q.last().to_string())
-                    .unwrap_or_default(),
-            ),
-            syn::ReturnType::Default => None,
-        };
         let config_param = f.sig.inputs.iter().find_map(|i| match i {
             syn::FnArg::Typed(t) => {
                 let is_cfg = match &*t.ty {
-                    syn::Type::Reference(r) => type_last(&r.elem) == Some("ServiceConfig".into()),
-                    other => type_last(other) == Some("ServiceConfig".into()),
+                    syn::Type::Reference(r) => type_last_is(&r.elem, "ServiceConfig"),
+                    other => type_last_is(other, "ServiceConfig"),
                 };
                 match (&*t.pat, is_cfg) {
                     (syn::Pat::Ident(p), true) => Some(p.ident.to_string()),
@@ -168,9 +160,16 @@ impl AuthRouteWithoutRateLimit {
             return;
         }
         let Some(tail) = tail_expr(block) else { return };
-        let Some(ret) = ret else { return };
+        // the last segment of the resolved return type, "" when it does not resolve
+        let Some(ret) = cx.current_fn().and_then(|f| match &f.sig.output {
+            syn::ReturnType::Type(_, t) => Some(cx.resolve_type(t)),
+            syn::ReturnType::Default => None,
+        }) else {
+            return;
+        };
+        let ret = ret.as_ref().map_or("", |q| q.last());
         let router = matches!(
-            ret.as_str(),
+            ret,
             "Router" | "App" | "Scope" | "Resource" | "MethodRouter"
         );
         // what any function returning a value gives to a `.layer(f())`/`.wrap(f())`
@@ -178,9 +177,9 @@ impl AuthRouteWithoutRateLimit {
             let limiter = is_limiter(cx, tail, &self.limiters);
             // a function returning a plain value is never given to `.layer(..)`: no fact for it
             // (there is one such function in most bodies of code, and facts are kept to the end)
-            let plain = stratalint_engine::semantic::resolve::is_primitive(&ret)
+            let plain = stratalint_engine::semantic::resolve::is_primitive(ret)
                 || matches!(
-                    ret.as_str(),
+                    ret,
                     "String"
                         | "Result"
                         | "Option"
@@ -200,11 +199,7 @@ impl AuthRouteWithoutRateLimit {
                 });
             }
         }
-        if !matches!(
-            ret.as_str(),
-            "Router" | "App" | "Scope" | "Resource" | "MethodRouter"
-        ) && !is_router_chain(cx, tail)
-        {
+        if !router && !is_router_chain(cx, tail) {
             return;
         }
         if let Some(src) = summarize(cx, tail, &self.limiters) {
@@ -213,10 +208,11 @@ impl AuthRouteWithoutRateLimit {
     }
 }
 
-fn type_last(t: &syn::Type) -> Option<String> {
+/// Is `t` a path type whose last segment is `name`?
+fn type_last_is(t: &syn::Type, name: &str) -> bool {
     match t {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == name),
+        _ => false,
     }
 }
 

@@ -80,11 +80,21 @@ pub struct AttrRoute {
 /// Names of limiters, folded (see [`contains_folded`]).
 const LIMITER_WORDS: &[&str] = &["ratelimit", "governor", "limiter", "throttl"];
 
+/// The length of the shortest of [`LIMITER_WORDS`].
+const LIMITER_MIN_LEN: usize = 7;
+
 /// Is the expression a rate limiter: a constructor, middleware or value whose names say so
 /// (`GovernorLayer::new(..)`, `RateLimitLayer::new(..)`, `from_fn(rate_limit)`, `Governor::new(..)`,
 /// or a name from the options), also through the local it names?
 pub fn is_limiter(cx: &Cx<'_, '_>, e: &Expr, extra: &[String]) -> bool {
     let hit = |name: &str| {
+        // every built-in word has an `r` and at least 7 letters: that rules out most names
+        // before any folding
+        if extra.is_empty()
+            && (name.len() < LIMITER_MIN_LEN || !name.bytes().any(|b| b | 0x20 == b'r'))
+        {
+            return false;
+        }
         // the name is folded once for all the words
         let mut buf = [0; FOLD_MAX];
         match fold_short(name, &mut buf) {
@@ -401,6 +411,17 @@ pub fn config_ops(cx: &Cx<'_, '_>, block: &syn::Block, param: &str, extra: &[Str
 #[cfg(test)]
 mod tests {
     use super::{contains_folded, contains_folded_long};
+
+    /// The quick rejection in `is_limiter` holds for every word.
+    #[test]
+    fn limiter_words_have_an_r_and_the_min_length() {
+        for w in super::LIMITER_WORDS {
+            assert!(w.contains('r') && w.len() >= super::LIMITER_MIN_LEN, "{w}");
+        }
+        assert!(super::LIMITER_WORDS
+            .iter()
+            .any(|w| w.len() == super::LIMITER_MIN_LEN));
+    }
 
     #[test]
     fn folded_containment() {

@@ -193,7 +193,7 @@ pub fn project_callee_of_method(
         }
         _ => return None,
     };
-    in_project(cx, ty).then(|| Cow::Owned(format!("{ty}::{}", call.method)))
+    in_project(cx, ty).then(|| Cow::Owned(ty.join(&call.method).into_string()))
 }
 
 /// Record a call from async code to a project function, for `check_project`.

@@ -186,13 +186,30 @@ fn dto_type_of<'t>(cx: &Cx<'_, '_>, ty: &'t Type) -> Option<(QualifiedName, bool
 
 /// `Json(body)` → `body`; `body: Json<T>` → `body`; destructured fields → none.
 fn binding_of(pat: &syn::Pat) -> Option<String> {
+    binding_ident(pat).map(|i| i.to_string())
+}
+
+fn binding_ident(pat: &syn::Pat) -> Option<&syn::Ident> {
     match pat {
-        syn::Pat::Ident(i) => Some(i.ident.to_string()),
-        syn::Pat::TupleStruct(ts) if ts.elems.len() == 1 => binding_of(&ts.elems[0]),
-        syn::Pat::Paren(p) => binding_of(&p.pat),
-        syn::Pat::Type(t) => binding_of(&t.pat),
+        syn::Pat::Ident(i) => Some(&i.ident),
+        syn::Pat::TupleStruct(ts) if ts.elems.len() == 1 => binding_ident(&ts.elems[0]),
+        syn::Pat::Paren(p) => binding_ident(&p.pat),
+        syn::Pat::Type(t) => binding_ident(&t.pat),
         _ => None,
     }
+}
+
+/// Could `ident` be a DTO binding of the current function: is that a function that may serve
+/// requests, with a parameter of that name? The cheap half of [`is_plain_dto_binding`], before
+/// any name is built: it runs at every single-identifier path.
+pub fn may_be_dto_binding(cx: &Cx<'_, '_>, ident: &syn::Ident) -> bool {
+    cx.current_fn().is_some_and(|f| {
+        f.handler != HandlerStatus::No
+            && f.sig.inputs.iter().any(|i| match i {
+                FnArg::Typed(t) => binding_ident(&t.pat) == Some(ident),
+                FnArg::Receiver(_) => false,
+            })
+    })
 }
 
 /// Is `name` a parameter of the current function bound from a plain (non-validating) DTO

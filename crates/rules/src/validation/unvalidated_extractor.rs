@@ -8,7 +8,8 @@ use stratalint_engine::{
 };
 
 use super::dto::{
-    dto_def, extractor_uses, is_plain_dto_binding, root_binding, uses_by_dto, BindingUse, DtoDef,
+    dto_def, extractor_uses, is_plain_dto_binding, may_be_dto_binding, root_binding, uses_by_dto,
+    BindingUse, DtoDef,
 };
 
 static META: RuleMeta = crate::meta!("unvalidated-extractor", Validation, "validation", Error);
@@ -94,7 +95,11 @@ impl Rule for UnvalidatedExtractor {
         if path.kind != PathKind::Expr || path.path.segments.len() != 1 || cx.in_test() {
             return;
         }
-        let name = path.path.segments[0].ident.to_string();
+        let ident = &path.path.segments[0].ident;
+        if !may_be_dto_binding(cx, ident) {
+            return;
+        }
+        let name = ident.to_string();
         if !is_plain_dto_binding(cx, &name) {
             return;
         }
