@@ -103,7 +103,7 @@ impl Rule for HandlerConstructsDependency {
 
     fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
         let Some(q) = &call.path else { return };
-        if !q.is_associated() || !is_constructor(q.last()) || !Self::in_handler(cx) {
+        if !is_constructor(q.last()) || !q.is_associated() || !Self::in_handler(cx) {
             return;
         }
         let Some(ty) = q.parent() else { return };

@@ -116,12 +116,13 @@ impl Rule for QueryFanOut {
     fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
         let Some(path) = &call.path else { return };
         let last = path.last();
-        let parent_is_set = path
-            .parent()
-            .is_some_and(|p| FUTURE_SETS.contains(&p.last()));
+        let parent_is_set = || {
+            path.parent()
+                .is_some_and(|p| FUTURE_SETS.contains(&p.last()))
+        };
         let join =
             JOINS.contains(&last) && path.in_crates(&["futures", "futures_util", "futures_lite"]);
-        let from_iter = last == "from_iter" && parent_is_set;
+        let from_iter = last == "from_iter" && parent_is_set();
         if join || from_iter {
             let how = match path.parent() {
                 Some(set) if from_iter => format!("`{}::from_iter`", set.last()),
