@@ -125,7 +125,7 @@ impl Rule for StringlyTypedError {
     fn check_fn(&self, cx: &mut Cx<'_, '_>, f: &FnNode<'_>) {
         // a trait's methods are judged at the trait (`check_item`); a foreign trait dictates the
         // signature
-        let owner = match cx.current_fn().and_then(|f| f.impl_of.clone()) {
+        let owner = match cx.current_fn().and_then(|f| f.impl_of.as_ref()) {
             Some((_, Some(_))) => return,
             Some((Some(ty), None)) => Some(ty.last().to_string()),
             _ => None,

@@ -233,6 +233,19 @@ fn is_router_chain(cx: &Cx<'_, '_>, e: &Expr) -> bool {
     let Expr::Call(root) = peel(c.root) else {
         return false;
     };
+    // a path of several segments resolves to one with the same last segment (only a path made
+    // of `super`s does not): anything but `…::new` is ruled out without resolving it
+    if let Expr::Path(p) = &*root.func {
+        let segs = &p.path.segments;
+        if segs.len() >= 2
+            && segs
+                .iter()
+                .last()
+                .is_some_and(|s| s.ident != "new" && s.ident != "super")
+        {
+            return false;
+        }
+    }
     cx.resolve_expr(&root.func).is_some_and(|q| {
         (q.first() == "axum" && super::common::ends_with(&q, "Router::new"))
             || (q.first() == "actix_web" && super::common::ends_with(&q, "App::new"))
