@@ -129,6 +129,10 @@ impl SourceText {
         };
         let start = start as usize;
         let rest = &self.text[start..];
+        // most lines are ASCII up to the column: the column is then the byte count
+        if rest.as_bytes().get(..column).is_some_and(<[u8]>::is_ascii) {
+            return start + column;
+        }
         match rest.char_indices().nth(column) {
             Some((i, _)) => start + i,
             None => self.text.len(),
@@ -161,7 +165,35 @@ mod tests {
         assert_eq!(src.position(e + 2), Position { line: 2, column: 6 });
         assert_eq!(src.line_text(0), "fn a() {}");
         assert_eq!(src.offset_of(2, 4), e);
+        assert_eq!(src.offset_of(2, 5), e + 2);
+        assert_eq!(src.offset_of(1, 3), 3);
         assert_eq!(src.file_offset(e), e + 3);
+    }
+
+    #[test]
+    fn line_and_column_give_the_byte_offsets_proc_macro2_gives() {
+        let text = "fn é() {}\r\n/* ünï */ let s = \"ß\"; x.y(\r\n  z)\n\tq + 1;\n";
+        let src = SourceText::new(text.to_string());
+        let tokens: proc_macro2::TokenStream = src.text().parse().expect("tokens");
+        fn each(ts: proc_macro2::TokenStream, f: &mut dyn FnMut(proc_macro2::Span)) {
+            for t in ts {
+                f(t.span());
+                if let proc_macro2::TokenTree::Group(g) = t {
+                    f(g.span_open());
+                    f(g.span_close());
+                    each(g.stream(), f);
+                }
+            }
+        }
+        let mut n = 0;
+        each(tokens, &mut |span| {
+            let (a, b) = (span.start(), span.end());
+            let range = span.byte_range();
+            assert_eq!(src.offset_of(a.line, a.column), range.start, "{span:?}");
+            assert_eq!(src.offset_of(b.line, b.column), range.end, "{span:?}");
+            n += 1;
+        });
+        assert!(n > 15);
     }
 
     #[test]

@@ -129,8 +129,14 @@ impl<'a, 'ast> Cx<'a, 'ast> {
 
     /// The source text under a span.
     pub fn text_of(&self, span: Span) -> &'a str {
-        let r = span.byte_range();
-        self.source.text().get(r).unwrap_or("")
+        let (start, end) = (self.offset(span.start()), self.offset(span.end()));
+        self.source.text().get(start..end).unwrap_or("")
+    }
+
+    /// The byte offset of a span's line and column: proc-macro2's `byte_range` converts from chars
+    /// through a search tree it fills as it goes (and allocates into); the line index is cheaper.
+    fn offset(&self, at: proc_macro2::LineColumn) -> usize {
+        self.source.offset_of(at.line, at.column)
     }
 
     // ---- names ---------------------------------------------------------------------------
@@ -529,13 +535,12 @@ impl<'a, 'ast> Cx<'a, 'ast> {
 
     /// The location of a span in this file.
     pub fn loc(&self, span: Span) -> Loc {
-        let r = span.byte_range();
-        self.loc_range(r.start, r.end)
+        self.loc_range(self.offset(span.start()), self.offset(span.end()))
     }
 
     /// The location from the start of `a` to the end of `b`.
     pub fn loc_between(&self, a: Span, b: Span) -> Loc {
-        self.loc_range(a.byte_range().start, b.byte_range().end)
+        self.loc_range(self.offset(a.start()), self.offset(b.end()))
     }
 
     /// A location from offsets into the parsed text.
