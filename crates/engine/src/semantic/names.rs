@@ -722,88 +722,8 @@ fn builtin_macro(name: &str) -> Option<&'static str> {
     MACROS.iter().copied().find(|m| &m[5..] == name)
 }
 
-/// Text of at most `N` bytes kept inline, spilling to a `String` beyond: for the text of a path
-/// being resolved, which the walk needs for most paths.
-pub struct InlineText<const N: usize> {
-    len: usize,
-    buf: [u8; N],
-    long: Option<String>,
-}
-
-impl<const N: usize> InlineText<N> {
-    pub fn new() -> InlineText<N> {
-        InlineText {
-            len: 0,
-            buf: [0; N],
-            long: None,
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.long.as_ref().map_or(self.len, String::len)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    pub fn as_str(&self) -> &str {
-        match &self.long {
-            Some(s) => s,
-            // only whole `&str`s are ever copied in, so the bytes are UTF-8
-            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default(),
-        }
-    }
-}
-
-impl<const N: usize> Default for InlineText<N> {
-    fn default() -> Self {
-        InlineText::new()
-    }
-}
-
-impl<const N: usize> fmt::Write for InlineText<N> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        if let Some(long) = &mut self.long {
-            long.push_str(s);
-        } else if self.len + s.len() <= N {
-            self.buf[self.len..self.len + s.len()].copy_from_slice(s.as_bytes());
-            self.len += s.len();
-        } else {
-            let mut long = String::with_capacity(self.len + s.len());
-            long.push_str(self.as_str());
-            long.push_str(s);
-            self.long = Some(long);
-        }
-        Ok(())
-    }
-}
-
-impl<const N: usize> std::ops::Deref for InlineText<N> {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn inline_text_spills_to_the_heap_and_keeps_every_byte() {
-        use std::fmt::Write;
-        let mut t = InlineText::<8>::new();
-        for piece in ["ab", "cdé", "fghij", "r#type"] {
-            write!(t, "{piece}").expect("write");
-        }
-        assert_eq!(&*t, "abcdéfghijr#type");
-        assert_eq!(t.len(), "abcdéfghijr#type".len());
-        let mut short = InlineText::<8>::new();
-        write!(short, "x").expect("write");
-        assert_eq!(short.as_str(), "x");
-        assert!(InlineText::<8>::new().is_empty());
-    }
-
     use super::*;
 
     #[test]

@@ -1,6 +1,6 @@
 //! Where the walk is: inside which fn, impl, async context, escape-hatch closure, loop, test code.
 
-use super::names::{InlineText, QualifiedName};
+use super::names::QualifiedName;
 
 /// Whether a function is a request handler.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -310,7 +310,7 @@ fn is_cfg_of(attr: &syn::Attribute, word: &str) -> bool {
     // only the start of the list matters: print no more of it than `all(word` needs (printing
     // stops when the buffer is full; iterating the tokens would copy them all first)
     let (head, whole) = printed_prefix(&list.tokens);
-    (whole && &*head == word)
+    (whole && head == word)
         || head
             .strip_prefix("all")
             .map(str::trim_start)
@@ -319,18 +319,20 @@ fn is_cfg_of(attr: &syn::Attribute, word: &str) -> bool {
 }
 
 /// The first bytes of how `tokens` print, and whether that is all of it.
-fn printed_prefix(tokens: &proc_macro2::TokenStream) -> (InlineText<64>, bool) {
+fn printed_prefix(tokens: &proc_macro2::TokenStream) -> (String, bool) {
     use std::fmt::Write;
-    struct Capped(InlineText<64>);
+    const CAP: usize = 64;
+    struct Capped(String);
     impl Write for Capped {
         fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            if self.0.len() + s.len() > 64 {
+            if self.0.len() + s.len() > CAP {
                 return Err(std::fmt::Error);
             }
-            self.0.write_str(s)
+            self.0.push_str(s);
+            Ok(())
         }
     }
-    let mut out = Capped(InlineText::new());
+    let mut out = Capped(String::with_capacity(CAP));
     let whole = write!(out, "{tokens}").is_ok();
     (out.0, whole)
 }

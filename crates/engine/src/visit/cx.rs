@@ -201,13 +201,13 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         let Some(first) = path.segments.first() else {
             return false;
         };
-        if path.leading_colon.is_some() {
-            return true;
-        }
-        if first.ident == "crate" || first.ident == "self" || first.ident == "super" {
-            return true;
-        }
-        path.segments.len() > 1 && self.resolver.names_crate(&first.ident.to_string())
+        starts_fixed(path) || self.is_written_out_from_crate(path, &first.ident.to_string())
+    }
+
+    /// The second half of [`Cx::is_written_out`], for a path not [`starts_fixed`] whose first
+    /// segment's text (`first`) the caller has already: does it start at a crate?
+    pub(super) fn is_written_out_from_crate(&self, path: &syn::Path, first: &str) -> bool {
+        path.segments.len() > 1 && self.resolver.names_crate(first)
     }
 
     /// Is the item at canonical `path` imported here (by name, as `_`, or by a glob)? For traits,
@@ -767,4 +767,14 @@ pub fn chain_root(e: &Expr) -> &Expr {
             _ => return e,
         }
     }
+}
+
+/// Does `path` start from a fixed place (`::x`, `crate::x`, `self::x`, `super::x`)? Such a path is
+/// written out, whatever is imported (the first half of [`Cx::is_written_out`]).
+pub(super) fn starts_fixed(path: &syn::Path) -> bool {
+    path.leading_colon.is_some()
+        || path
+            .segments
+            .first()
+            .is_some_and(|f| f.ident == "crate" || f.ident == "self" || f.ident == "super")
 }

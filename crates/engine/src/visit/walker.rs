@@ -404,10 +404,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
             return;
         };
         // the first segment's text, once, for both questions below (most paths are not written out)
-        let fixed = pr.path.leading_colon.is_some()
-            || first.ident == "crate"
-            || first.ident == "self"
-            || first.ident == "super";
+        let fixed = super::cx::starts_fixed(pr.path);
         // most paths are one identifier that no import into the project binds: told apart by
         // comparing identifiers, without printing the path's first segment
         if !fixed && pr.path.segments.len() == 1 && !self.may_be_project_import(&first.ident) {
@@ -418,7 +415,7 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
         } else {
             first.ident.to_string()
         };
-        if fixed || (pr.path.segments.len() > 1 && self.cx.resolver.names_crate(&name)) {
+        if fixed || self.cx.is_written_out_from_crate(pr.path, &name) {
             if let Some(q) = pr.resolved(&self.cx) {
                 if self.cx.is_project_path(q) {
                     let dep = DepRef {
