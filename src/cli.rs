@@ -51,6 +51,9 @@ pub enum DebugCommand {
         paths: Vec<PathBuf>,
         #[arg(short, long)]
         jobs: Option<usize>,
+        /// Parse as `check` does: the pre-parse scan, doc comments made plain comments.
+        #[arg(long)]
+        like_check: bool,
     },
 }
 

@@ -445,14 +445,18 @@ fn rule(id: &str) -> i32 {
 
 fn debug(command: DebugCommand) -> i32 {
     match command {
-        DebugCommand::ParseOnly { paths, jobs } => {
+        DebugCommand::ParseOnly {
+            paths,
+            jobs,
+            like_check,
+        } => {
             let opts = CheckOptions {
                 paths,
                 cwd: cwd(),
                 jobs,
                 ..CheckOptions::default()
             };
-            match parse_only(&opts) {
+            match parse_only(&opts, like_check) {
                 Ok((n, elapsed)) => {
                     println!("{n} files parsed in {:.3}s", elapsed.as_secs_f64());
                     0

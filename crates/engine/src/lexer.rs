@@ -300,14 +300,30 @@ const fn classes() -> [bool; 256] {
 /// operators. A raw string is recognised at its quote, by looking back for `r` and hashes.
 static INTERESTING: [bool; 256] = classes();
 
-/// The deepest nesting a parse of this file would build: open brackets plus the longest run of
-/// operators inside one expression (`!!!!x`, `a.b.c.d`, `1 + 1 + 1` all nest in syn's tree, and
-/// parsing, visiting and dropping that tree recurse). The engine refuses files beyond a limit
-/// instead of risking the stack. A byte loop rather than the lexer: it runs on every file.
+/// The deepest nesting a parse of this file would build: see [`scan`].
 pub fn nesting_depth(src: &str) -> usize {
+    scan(src).depth
+}
+
+/// What the pre-parse scan of a file finds.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// The deepest nesting a parse would build: open brackets plus the longest run of operators
+    /// inside one expression (`!!!!x`, `a.b.c.d`, `1 + 1 + 1` all nest in syn's tree, and parsing,
+    /// visiting and dropping that tree recurse). The engine refuses files beyond a limit instead
+    /// of risking the stack.
+    pub depth: usize,
+    /// Where each doc comment (`///`, `//!`, `/** */`, `/*! */`) starts.
+    pub docs: Vec<usize>,
+}
+
+/// One pass over a file before it is parsed: its nesting depth and its doc comments. A byte loop
+/// rather than the lexer: it runs on every file.
+pub fn scan(src: &str) -> Scan {
     let b = src.as_bytes();
     let n = b.len();
     let (mut depth, mut max, mut chain) = (0usize, 0usize, 0usize);
+    let mut docs = Vec::new();
     let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
     let mut i = 0;
     loop {
@@ -322,10 +338,22 @@ pub fn nesting_depth(src: &str) -> usize {
         let c = b[i];
         match c {
             b'/' if i + 1 < n && b[i + 1] == b'/' => {
+                // `///` (not `////`) and `//!` are doc comments
+                let third = b.get(i + 2).copied();
+                if third == Some(b'!') || (third == Some(b'/') && b.get(i + 3) != Some(&b'/')) {
+                    docs.push(i);
+                }
                 i = memchr::memchr(b'\n', &b[i..]).map_or(n, |p| i + p);
                 continue;
             }
             b'/' if i + 1 < n && b[i + 1] == b'*' => {
+                // `/**` (not `/**/` or `/***`) and `/*!` are doc comments
+                let third = b.get(i + 2).copied();
+                if third == Some(b'!')
+                    || (third == Some(b'*') && !matches!(b.get(i + 3), Some(b'*' | b'/')))
+                {
+                    docs.push(i);
+                }
                 let mut d = 1usize;
                 i += 2;
                 while i < n && d > 0 {
@@ -414,7 +442,29 @@ pub fn nesting_depth(src: &str) -> usize {
         }
         i += 1;
     }
-    max
+    Scan { depth: max, docs }
+}
+
+/// The text given to syn: `src` with its doc comments (at `docs`, from [`scan`]) made plain
+/// comments, `///` into `// `, `/**` into `/* `. No rule reads documentation, and syn turns each
+/// doc comment into a `#[doc = "…"]` attribute with an escaped string literal: about a sixth of
+/// the parse of a typical crate. Every byte keeps its offset, line and column.
+pub fn without_docs<'a>(src: &'a str, docs: &[usize]) -> std::borrow::Cow<'a, str> {
+    if docs.is_empty() {
+        return std::borrow::Cow::Borrowed(src);
+    }
+    let mut bytes = src.as_bytes().to_vec();
+    for &at in docs {
+        // the third byte of the opener: `/`, `!` or `*`, ASCII
+        if let Some(b) = bytes.get_mut(at + 2) {
+            *b = b' ';
+        }
+    }
+    // ASCII replaced by ASCII: still UTF-8
+    match String::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Owned(text),
+        Err(_) => std::borrow::Cow::Borrowed(src),
+    }
 }
 
 #[cfg(test)]
@@ -453,6 +503,53 @@ let l: &'static str = "x"; // after a lifetime
         for src in ["\"abc", "r#\"abc", "/* abc", "'", "b'", "r#", "'\\", "é'"] {
             let _ = Lexer::new(src).count();
         }
+    }
+
+    #[test]
+    fn scan_finds_doc_comments_and_nothing_else() {
+        let src = "//! inner\n/// outer\n//// not doc\n// /// not doc\n/** outer */ /*! inner */\n\
+                   /**/ /*** not doc */ /* /** nested, not found */ */\n\
+                   let s = \"/// in a string\"; let r = r#\"/** raw */\"#; let c = '/';\n///";
+        let at: Vec<&str> = scan(src).docs.iter().map(|&i| &src[i..i + 3]).collect();
+        assert_eq!(at, ["//!", "///", "/**", "/*!", "///"]);
+        assert_eq!(scan(src).docs.len(), 5);
+    }
+
+    #[test]
+    fn without_docs_makes_doc_comments_plain_and_moves_no_byte() {
+        let src =
+            "//! crate docs\n/// a fn é\r\n#[inline]\n/** block */ fn f() { /*! odd */ g() }\n";
+        let docs = scan(src).docs;
+        let plain = without_docs(src, &docs);
+        assert_eq!(plain.len(), src.len());
+        let changed: Vec<usize> = (0..src.len())
+            .filter(|&i| src.as_bytes()[i] != plain.as_bytes()[i])
+            .collect();
+        assert_eq!(changed, docs.iter().map(|d| d + 2).collect::<Vec<_>>());
+        assert!(plain.starts_with("//  crate docs\n//  a fn"), "{plain}");
+        // syn sees no doc attribute, and every token keeps its line and column
+        let (with, without) = (
+            syn::parse_file(src).unwrap(),
+            syn::parse_file(&plain).unwrap(),
+        );
+        let f = |file: &syn::File| match &file.items[0] {
+            syn::Item::Fn(f) => (
+                f.attrs.len(),
+                f.sig.ident.span().start(),
+                f.block.brace_token.span.open().start(),
+            ),
+            _ => unreachable!(),
+        };
+        assert!(without.attrs.is_empty());
+        let ((n_with, ident, brace), (n_without, ident2, brace2)) = (f(&with), f(&without));
+        // `///`, `#[inline]`, `/** */` and the body's inner `/*! */`; then `#[inline]` alone
+        assert_eq!((n_with, n_without), (4, 1));
+        assert_eq!((ident.line, ident.column), (ident2.line, ident2.column));
+        assert_eq!((brace.line, brace.column), (brace2.line, brace2.column));
+        assert!(matches!(
+            without_docs("fn f() {}", &[]),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

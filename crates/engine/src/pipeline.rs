@@ -1206,7 +1206,8 @@ fn check_file_inner(
     let (directives, malformed) = suppress::scan_rust(&src, &file.rel);
     res.directives = directives;
     res.malformed = malformed;
-    let depth = crate::lexer::nesting_depth(src.text());
+    let scan = crate::lexer::scan(src.text());
+    let depth = scan.depth;
     if depth > MAX_NESTING {
         res.diags.push(
             engine_diag(
@@ -1219,7 +1220,7 @@ fn check_file_inner(
         return res;
     }
     let t_parse = phases::lap(phases::PRE, t_pre);
-    let ast = match syn::parse_file(src.text()) {
+    let ast = match syn::parse_file(&crate::lexer::without_docs(src.text(), &scan.docs)) {
         Ok(ast) => ast,
         Err(e) => {
             let r = e.span().byte_range();
@@ -1346,8 +1347,10 @@ fn largest_first(project: &Project) -> Vec<usize> {
 }
 
 /// The parse-only floor for benchmarks: the same discovery, walk and reads, and a syn parse of
-/// every Rust file, nothing else. Returns (files parsed, elapsed).
-pub fn parse_only(opts: &CheckOptions) -> Result<(usize, Duration), CheckError> {
+/// every Rust file, nothing else. With `like_check`, the parse step of [`check`] instead: the
+/// pre-parse scan, then a parse of the text with doc comments made plain comments. Returns
+/// (files parsed, elapsed).
+pub fn parse_only(opts: &CheckOptions, like_check: bool) -> Result<(usize, Duration), CheckError> {
     let started = Instant::now();
     let metas: Vec<&'static RuleMeta> = crate::engine_rules::metas().to_vec();
     let (config, anchor, paths) = load_config(opts, &metas)?;
@@ -1374,7 +1377,14 @@ pub fn parse_only(opts: &CheckOptions) -> Result<(usize, Duration), CheckError> 
                 let Ok(src) = SourceText::decode(bytes) else {
                     return 0;
                 };
-                let ok = syn::parse_file(src.text()).is_ok();
+                let ok = if like_check {
+                    let scan = crate::lexer::scan(src.text());
+                    scan.depth <= MAX_NESTING
+                        && syn::parse_file(&crate::lexer::without_docs(src.text(), &scan.docs))
+                            .is_ok()
+                } else {
+                    syn::parse_file(src.text()).is_ok()
+                };
                 #[cfg(not(fuzzing))]
                 proc_macro2::extra::invalidate_current_thread_spans();
                 usize::from(ok)
