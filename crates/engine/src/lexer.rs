@@ -453,18 +453,19 @@ pub fn without_docs<'a>(src: &'a str, docs: &[usize]) -> std::borrow::Cow<'a, st
     if docs.is_empty() {
         return std::borrow::Cow::Borrowed(src);
     }
-    let mut bytes = src.as_bytes().to_vec();
+    let mut text = String::with_capacity(src.len());
+    let mut from = 0;
     for &at in docs {
-        // the third byte of the opener: `/`, `!` or `*`, ASCII
-        if let Some(b) = bytes.get_mut(at + 2) {
-            *b = b' ';
-        }
+        // the third byte of the opener (`/`, `!` or `*`, ASCII, so a char boundary on both sides)
+        let (Some(kept), Some(_)) = (src.get(from..at + 2), src.get(at + 2..at + 3)) else {
+            continue;
+        };
+        text.push_str(kept);
+        text.push(' ');
+        from = at + 3;
     }
-    // ASCII replaced by ASCII: still UTF-8
-    match String::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Owned(text),
-        Err(_) => std::borrow::Cow::Borrowed(src),
-    }
+    text.push_str(&src[from..]);
+    std::borrow::Cow::Owned(text)
 }
 
 #[cfg(test)]
