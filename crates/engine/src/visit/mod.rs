@@ -10,6 +10,7 @@ mod spans;
 mod tests;
 mod walker;
 
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 use proc_macro2::Span;
@@ -35,9 +36,21 @@ pub struct Call<'ast> {
     pub path: Option<QualifiedName>,
     /// The call is the operand of `.await`.
     pub awaited: bool,
+    /// Memo of [`Call::project_path`].
+    in_project: OnceCell<bool>,
 }
 
 impl Call<'_> {
+    /// The callee, when it is an item of one of the checked project's crates (`read_config(p)`,
+    /// `Self::helper()`, `crate::util::load()`). Computed on first use and shared by the rules
+    /// that follow calls from function to function.
+    pub fn project_path(&self, cx: &Cx<'_, '_>) -> Option<&QualifiedName> {
+        let q = self.path.as_ref()?;
+        self.in_project
+            .get_or_init(|| in_project(cx, q))
+            .then_some(q)
+    }
+
     pub fn args(&self) -> impl Iterator<Item = &Expr> {
         self.expr.args.iter()
     }
@@ -61,9 +74,32 @@ pub struct MethodCall<'ast> {
     pub expr: &'ast syn::ExprMethodCall,
     pub method: String,
     pub awaited: bool,
+    /// Memo of [`MethodCall::project_method`].
+    project_method: OnceCell<Option<String>>,
 }
 
 impl MethodCall<'_> {
+    /// The canonical path of the method called, when it is a method of one of the checked
+    /// project's types: on `self` (the current impl's type), or on a receiver whose type the model
+    /// knows (`repo.f()`, `self.repo.f()`, `(&x).f()`). Computed on first use and shared by the
+    /// rules that follow calls from function to function.
+    pub fn project_method(&self, cx: &Cx<'_, '_>) -> Option<&str> {
+        self.project_method
+            .get_or_init(|| {
+                let typed;
+                let ty = match self.receiver() {
+                    Expr::Path(p) if p.path.is_ident("self") => cx.current_impl()?.0?,
+                    r @ (Expr::Path(_) | Expr::Field(_) | Expr::Reference(_)) => {
+                        typed = cx.expr_type(r)?;
+                        &typed
+                    }
+                    _ => return None,
+                };
+                in_project(cx, ty).then(|| ty.join(&self.method).into_string())
+            })
+            .as_deref()
+    }
+
     pub fn receiver(&self) -> &Expr {
         &self.expr.receiver
     }
@@ -91,6 +127,13 @@ impl MethodCall<'_> {
     pub fn span(&self) -> Span {
         spans::method_call_span(self.expr)
     }
+}
+
+/// Is `q` a path into a crate of the checked project (the crate of the file, or another of its
+/// crates)?
+fn in_project(cx: &Cx<'_, '_>, q: &QualifiedName) -> bool {
+    let first = q.first();
+    first == cx.resolver().crate_name() || cx.project().local_crate(first).is_some()
 }
 
 /// A macro invocation with its resolved path and parsed arguments.

@@ -1024,6 +1024,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                     expr: c,
                     path,
                     awaited,
+                    in_project: Default::default(),
                 };
                 dispatch!(self, H_CALL, |r, cx| r.check_call(cx, &call));
                 self.visit_expr(&c.func);
@@ -1076,6 +1077,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                     expr: m,
                     method,
                     awaited,
+                    project_method: Default::default(),
                 };
                 dispatch!(self, H_METHOD, |r, cx| r.check_method_call(cx, &call));
                 self.visit_expr(&m.receiver);

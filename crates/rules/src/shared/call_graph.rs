@@ -13,8 +13,7 @@
 use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
-use stratalint_engine::syn::Expr;
-use stratalint_engine::{Call, Cx, Loc, MethodCall, ProjectCx, QualifiedName};
+use stratalint_engine::{Call, Cx, Loc, MethodCall, ProjectCx};
 
 /// What a sync function of the project does, as far as the graph needs it.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -134,12 +133,6 @@ impl Tracker {
     }
 }
 
-/// Is `q` a path into a crate of the project?
-fn in_project(cx: &Cx<'_, '_>, q: &QualifiedName) -> bool {
-    let first = q.first();
-    first == cx.resolver().crate_name() || cx.project().local_crate(first).is_some()
-}
-
 /// Could `name` be a function of the crate that does I/O? Not a tuple struct or variant
 /// (`UserId(1)`), not a method of the std traits every type implements.
 fn may_be_io_fn(name: &str) -> bool {
@@ -170,30 +163,22 @@ fn may_be_io_fn(name: &str) -> bool {
 /// The project function a path call names (`read_config(p)`, `Self::helper()`,
 /// `crate::util::load()`).
 pub fn project_callee_of_call<'c>(cx: &Cx<'_, '_>, call: &'c Call<'_>) -> Option<Cow<'c, str>> {
-    let q = call.path.as_ref()?;
-    (may_be_io_fn(q.last()) && in_project(cx, q)).then(|| Cow::Borrowed(q.as_str()))
+    // the project test first: it is shared by the rules asking, and rejects most calls (std's,
+    // dependencies') before the last segment is looked for
+    let q = call.project_path(cx)?;
+    may_be_io_fn(q.last()).then(|| Cow::Borrowed(q.as_str()))
 }
 
 /// The project method a method call names: on `self` (the current impl's type) or on a value
 /// whose type is a project type.
-pub fn project_callee_of_method(
+pub fn project_callee_of_method<'c>(
     cx: &Cx<'_, '_>,
-    call: &MethodCall<'_>,
-) -> Option<Cow<'static, str>> {
+    call: &'c MethodCall<'_>,
+) -> Option<Cow<'c, str>> {
     if !may_be_io_fn(&call.method) {
         return None;
     }
-    // `self.f()`, `repo.f()`, `self.repo.f()`: receivers whose type the model can know
-    let typed;
-    let ty = match call.receiver() {
-        Expr::Path(p) if p.path.is_ident("self") => cx.current_impl()?.0?,
-        r @ (Expr::Path(_) | Expr::Field(_) | Expr::Reference(_)) => {
-            typed = cx.expr_type(r)?;
-            &typed
-        }
-        _ => return None,
-    };
-    in_project(cx, ty).then(|| Cow::Owned(ty.join(&call.method).into_string()))
+    call.project_method(cx).map(Cow::Borrowed)
 }
 
 /// Record a call from async code to a project function, for `check_project`.
