@@ -71,11 +71,19 @@ fn hashing_method(cx: &Cx<'_, '_>, call: &MethodCall<'_>) -> Option<String> {
 }
 
 impl PasswordHashOnExecutor {
-    fn note(cx: &mut Cx<'_, '_>, hashing: Option<String>, callee: Option<Cow<'_, str>>, at: Span) {
-        if Tracker::in_sync_body(cx) {
+    /// In a sync fn (`in_sync`): a hash is its sink, a project call an edge. On the executor: a
+    /// hash is a finding, a project call a call site to check once the graph is known.
+    fn note(
+        cx: &mut Cx<'_, '_>,
+        in_sync: bool,
+        hashing: Option<String>,
+        callee: Option<Cow<'_, str>>,
+        at: impl FnOnce() -> Span,
+    ) {
+        if in_sync {
             match hashing {
                 Some(what) => {
-                    let at = cx.loc(at);
+                    let at = cx.loc(at());
                     Tracker::note_sink(cx, &what, KIND, at)
                 }
                 None => {
@@ -86,9 +94,7 @@ impl PasswordHashOnExecutor {
             }
             return;
         }
-        if !on_executor(cx) {
-            return;
-        }
+        let at = at();
         match hashing {
             Some(what) => {
                 let where_ = match cx.current_fn() {
@@ -137,14 +143,16 @@ impl Rule for PasswordHashOnExecutor {
         if call.awaited || cx.in_test() {
             return;
         }
-        let hashing = hashing_call(call);
-        if hashing.is_none() && !Tracker::in_sync_body(cx) && !on_executor(cx) {
+        // neither in a sync fn the graph follows nor on the executor: nothing to note or report
+        // (`on_executor` needs async code, which a sync body is not)
+        let in_sync = Tracker::in_sync_body(cx);
+        if !in_sync && !on_executor(cx) {
             return;
         }
+        let hashing = hashing_call(call);
         let callee = project_callee_of_call(cx, call);
         if hashing.is_some() || callee.is_some() {
-            let at = call.span();
-            Self::note(cx, hashing, callee, at);
+            Self::note(cx, in_sync, hashing, callee, || call.span());
         }
     }
 
@@ -152,14 +160,15 @@ impl Rule for PasswordHashOnExecutor {
         if call.awaited || cx.in_test() {
             return;
         }
-        let hashing = hashing_method(cx, call);
-        if hashing.is_none() && !Tracker::in_sync_body(cx) && !on_executor(cx) {
+        // as in `check_call`
+        let in_sync = Tracker::in_sync_body(cx);
+        if !in_sync && !on_executor(cx) {
             return;
         }
+        let hashing = hashing_method(cx, call);
         let callee = project_callee_of_method(cx, call);
         if hashing.is_some() || callee.is_some() {
-            let at = call.method_span();
-            Self::note(cx, hashing, callee, at);
+            Self::note(cx, in_sync, hashing, callee, || call.method_span());
         }
     }
 

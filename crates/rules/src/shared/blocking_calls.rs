@@ -168,7 +168,9 @@ pub fn blocking_call<'a>(
         return Some(table(p.to_string(), b.kind, b.instead));
     }
     // diesel: `PgConnection::establish(url)`, `Connection::establish`
-    if path.first() == "diesel" && path.last() == "establish" {
+    // (`starts_with("diesel:")` is `first() == "diesel"` without looking for the first `:`; a bare
+    // `diesel` does not end in `establish`)
+    if p.starts_with("diesel:") && path.last() == "establish" {
         return Some(table(
             p.to_string(),
             Kind::Database,

@@ -66,31 +66,69 @@ impl AsyncCallFact {
 /// walked, `None` for functions the graph ignores (async ones, test code).
 #[derive(Default)]
 pub struct Tracker {
-    frames: Vec<Option<SyncFnFact>>,
+    frames: Vec<Option<Frame>>,
+}
+
+/// What a sync function walked so far will say in its [`SyncFnFact`]: small, as a frame is pushed
+/// for every function.
+#[derive(Default)]
+struct Frame {
+    sink: Option<Box<Sink>>,
+    /// As [`SyncFnFact::calls`].
+    calls: String,
+    /// One bit per line of `calls`, picked by its hash: a callee whose bit is clear is not listed
+    /// (most are not), without reading `calls` again.
+    bloom: u64,
+}
+
+impl Frame {
+    /// Is `callee` a line of `calls` already?
+    fn lists(&self, callee: &str) -> bool {
+        // equal callees hash equal: a clear bit is a callee not listed
+        self.bloom & callee_bit(callee) != 0
+            && self.calls.split('\n').any(|c| !c.is_empty() && c == callee)
+    }
+
+    fn push_call(&mut self, callee: &str) {
+        self.bloom |= callee_bit(callee);
+        if self.calls.capacity() == 0 {
+            // most functions call a few: one allocation for them
+            self.calls.reserve(callee.len().max(120));
+        }
+        if !self.calls.is_empty() {
+            self.calls.push('\n');
+        }
+        self.calls.push_str(callee);
+    }
+}
+
+fn callee_bit(callee: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let h = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(callee);
+    1 << (h >> 58)
 }
 
 impl Tracker {
     /// On entering a function (`check_fn`).
     pub fn enter(cx: &mut Cx<'_, '_>) {
-        // the path is filled in at the exit, for the few functions that have something to say
-        let frame = cx
+        let tracked = cx
             .current_fn()
-            .filter(|f| !f.is_async && !cx.in_test())
-            .map(|_| SyncFnFact {
-                path: Box::from(""),
-                sink: None,
-                calls: String::new(),
-            });
+            .is_some_and(|f| !f.is_async && !cx.in_test());
+        // the path is filled in at the exit, for the few functions that have something to say
+        let frame = tracked.then(Frame::default);
         cx.scratch::<Tracker>().frames.push(frame);
     }
 
     /// On leaving a function (`check_fn_exit`): its fact, if it has anything to say.
     pub fn exit(cx: &mut Cx<'_, '_>) {
         let frame = cx.scratch::<Tracker>().frames.pop().flatten();
-        if let Some(mut f) = frame.filter(|f| f.sink.is_some() || !f.calls.is_empty()) {
+        if let Some(f) = frame.filter(|f| f.sink.is_some() || !f.calls.is_empty()) {
             if let Some(info) = cx.current_fn() {
-                f.path = info.path.as_str().into();
-                cx.fact(f);
+                cx.fact(SyncFnFact {
+                    path: info.path.as_str().into(),
+                    sink: f.sink.map(|s| *s),
+                    calls: f.calls,
+                });
             }
         }
     }
@@ -108,11 +146,11 @@ impl Tracker {
     pub fn note_sink(cx: &mut Cx<'_, '_>, what: &str, kind: &str, loc: Loc) {
         if let Some(Some(f)) = cx.scratch::<Tracker>().frames.last_mut() {
             if f.sink.is_none() {
-                f.sink = Some(Sink {
+                f.sink = Some(Box::new(Sink {
                     what: what.into(),
                     kind: kind.into(),
                     loc,
-                });
+                }));
             }
         }
     }
@@ -123,11 +161,8 @@ impl Tracker {
             return; // recursion
         }
         if let Some(Some(f)) = cx.scratch::<Tracker>().frames.last_mut() {
-            if !f.callees().any(|c| c == callee) {
-                if !f.calls.is_empty() {
-                    f.calls.push('\n');
-                }
-                f.calls.push_str(callee);
+            if !f.lists(callee) {
+                f.push_call(callee);
             }
         }
     }
