@@ -142,10 +142,11 @@ pub fn db_access(q: &QualifiedName) -> Option<&'static str> {
         return None;
     }
     // sea-orm entities: `user::Entity::find()`, `Entity::insert(..)`
-    let segs: Vec<&str> = q.segments().collect();
-    if segs.len() >= 2 {
-        let parent = segs[segs.len() - 2];
-        if parent == "Entity"
+    let path = q.as_str();
+    // the path before its last segment, if it has two or more (segments hold no `:`)
+    if let Some(head) = path.len().checked_sub(last.len() + 2).map(|n| &path[..n]) {
+        // the second-to-last segment is `Entity`
+        if (head == "Entity" || head.ends_with(":Entity"))
             && (last.starts_with("find")
                 || last.starts_with("insert")
                 || last.starts_with("update")
@@ -153,15 +154,11 @@ pub fn db_access(q: &QualifiedName) -> Option<&'static str> {
         {
             return Some("a sea-orm entity query");
         }
-        // diesel tables: `schema::users::table`, `schema::users::dsl::*`
-        if let Some(i) = segs.iter().position(|s| *s == "schema") {
-            if i + 2 < segs.len() + 1
-                && segs
-                    .get(i + 2)
-                    .is_some_and(|s| *s == "table" || *s == "dsl")
-            {
-                return Some("a diesel table");
-            }
+        // diesel tables: `schema::users::table`, `schema::users::dsl::*` (two segments after the
+        // first `schema`)
+        let mut segs = q.segments();
+        if segs.any(|s| s == "schema") && segs.nth(1).is_some_and(|s| s == "table" || s == "dsl") {
+            return Some("a diesel table");
         }
     }
     if HANDLE_ALIASES.contains(&last) && !q.first().is_empty() {
