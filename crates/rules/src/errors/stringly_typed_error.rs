@@ -1,6 +1,8 @@
 //! `Result<_, String>`, `Box<dyn Error>` and `anyhow` in handler, service and repository
 //! signatures: callers cannot tell a missing row from a lost connection.
 
+use std::borrow::Cow;
+
 use stratalint_engine::semantic::values::generic_args;
 use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{Item, ReturnType, Signature, TraitItem, Type, TypeParamBound};
@@ -72,22 +74,26 @@ fn stringly_error(cx: &Cx<'_, '_>, ty: &Type) -> Option<String> {
 /// What is stringly about a return type, if anything.
 fn stringly_result(cx: &Cx<'_, '_>, ty: &Type) -> Option<String> {
     let q = cx.resolve_type(ty)?;
-    let args = generic_args(ty);
     if q.is_any(CATCH_ALL_RESULTS) {
         // `anyhow::Result<T, E>` names its error
-        return match args.get(1) {
+        return match generic_args(ty).get(1) {
             Some(e) => stringly_error(cx, e),
             None => Some(format!("`{q}`")),
         };
     }
     if q.is("std::result::Result") {
-        return stringly_error(cx, args.get(1)?);
+        return stringly_error(cx, generic_args(ty).get(1)?);
     }
     None
 }
 
 impl StringlyTypedError {
-    fn check_sig(cx: &mut Cx<'_, '_>, sig: &Signature, owner: Option<&str>) {
+    /// `owner` names the trait or type of a method, asked only for a finding.
+    fn check_sig<'o>(
+        cx: &mut Cx<'_, '_>,
+        sig: &Signature,
+        owner: impl FnOnce(&Cx<'_, '_>) -> Option<Cow<'o, str>>,
+    ) {
         let ReturnType::Type(_, ty) = &sig.output else {
             return;
         };
@@ -98,7 +104,7 @@ impl StringlyTypedError {
         if reach == Reach::No {
             return;
         }
-        let name = match owner {
+        let name = match owner(cx) {
             Some(o) => format!("{o}::{}", sig.ident),
             None => sig.ident.to_string(),
         };
@@ -125,12 +131,15 @@ impl Rule for StringlyTypedError {
     fn check_fn(&self, cx: &mut Cx<'_, '_>, f: &FnNode<'_>) {
         // a trait's methods are judged at the trait (`check_item`); a foreign trait dictates the
         // signature
-        let owner = match cx.current_fn().and_then(|f| f.impl_of.as_ref()) {
-            Some((_, Some(_))) => return,
-            Some((Some(ty), None)) => Some(ty.last().to_string()),
+        if let Some((_, Some(_))) = cx.current_fn().and_then(|f| f.impl_of.as_ref()) {
+            return;
+        }
+        // a method of an inherent impl is named with its type
+        let owner = |cx: &Cx<'_, '_>| match cx.current_fn().and_then(|f| f.impl_of.as_ref()) {
+            Some((Some(ty), None)) => Some(Cow::Owned(ty.last().to_string())),
             _ => None,
         };
-        Self::check_sig(cx, f.sig, owner.as_deref());
+        Self::check_sig(cx, f.sig, owner);
     }
 
     fn check_item(&self, cx: &mut Cx<'_, '_>, item: &Item) {
@@ -140,7 +149,7 @@ impl Rule for StringlyTypedError {
                 let owner = t.ident.to_string();
                 for ti in &t.items {
                     if let TraitItem::Fn(f) = ti {
-                        Self::check_sig(cx, &f.sig, Some(&owner));
+                        Self::check_sig(cx, &f.sig, |_| Some(Cow::Borrowed(&owner)));
                     }
                 }
             }

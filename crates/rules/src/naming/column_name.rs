@@ -59,15 +59,16 @@ impl Rule for ColumnName {
             return;
         }
         // `#[sqlx(rename_all = "camelCase")]` on a row type names every column
-        if db_derive(cx, &s.attrs) == Some(RowDerive::Sqlx) {
-            if let Some(v) = attr_value(&s.attrs, "sqlx", "rename_all") {
-                if !SNAKE_STYLES.contains(&v.value.as_str()) {
-                    let d = cx
-                        .diag(v.span, format!("`rename_all = \"{}\"` reads every column of `{}` in {}, not snake_case", v.value, s.ident, v.value))
-                        .with_label("column names")
-                        .with_help("name columns in snake_case and drop `rename_all` (field names are snake_case already)");
-                    cx.report(d);
-                }
+        // (the attribute first: most structs have no `#[sqlx]`, and need no derives read then)
+        if let Some(v) = attr_value(&s.attrs, "sqlx", "rename_all") {
+            if !SNAKE_STYLES.contains(&v.value.as_str())
+                && db_derive(cx, &s.attrs) == Some(RowDerive::Sqlx)
+            {
+                let d = cx
+                    .diag(v.span, format!("`rename_all = \"{}\"` reads every column of `{}` in {}, not snake_case", v.value, s.ident, v.value))
+                    .with_label("column names")
+                    .with_help("name columns in snake_case and drop `rename_all` (field names are snake_case already)");
+                cx.report(d);
             }
         }
         let decls = tables::struct_decls(cx, s, false);

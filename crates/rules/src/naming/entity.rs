@@ -2,10 +2,12 @@
 //! sea-orm's `DeriveEntityModel`), a DTO (serde or validator derives), and the values of
 //! `#[sea_orm(..)]`, `#[diesel(..)]`, `#[sqlx(..)]` arguments.
 
+use std::borrow::Cow;
+
 use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{self, Attribute, Expr, Lit, Token};
-use stratalint_engine::Cx;
+use stratalint_engine::{Cx, Derive};
 
 /// The ORM a row derive belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,13 +62,19 @@ pub fn derives(cx: &Cx<'_, '_>, attrs: &[Attribute]) -> Vec<(String, Option<Stri
     cx.derives(attrs)
         .iter()
         .filter_map(|d| {
-            // through imports and renames: `use sqlx::FromRow as Row; #[derive(Row)]`
-            match d.resolved.as_ref().filter(|q| !q.first().is_empty()) {
-                Some(q) => Some((q.last().to_string(), Some(q.first().to_string()))),
-                None => Some((d.path.segments.last()?.ident.to_string(), None)),
-            }
+            let (name, krate) = derive_name(d)?;
+            Some((name.into_owned(), krate.map(str::to_string)))
         })
         .collect()
+}
+
+/// A derive as [`derives`] lists it, borrowed when resolved.
+fn derive_name(d: &Derive) -> Option<(Cow<'_, str>, Option<&str>)> {
+    // through imports and renames: `use sqlx::FromRow as Row; #[derive(Row)]`
+    match d.resolved.as_ref().filter(|q| !q.first().is_empty()) {
+        Some(q) => Some((Cow::Borrowed(q.last()), Some(q.first()))),
+        None => Some((Cow::Owned(d.path.segments.last()?.ident.to_string()), None)),
+    }
 }
 
 /// Which ORM the item is a model of, from its derives.
@@ -74,13 +82,13 @@ pub fn db_derive(cx: &Cx<'_, '_>, attrs: &[Attribute]) -> Option<RowDerive> {
     let local = cx
         .project()
         .crate_of(cx.file())
-        .map(|c| c.name.clone())
-        .unwrap_or_default();
-    derives(cx, attrs).into_iter().find_map(|(name, krate)| {
+        .map_or("", |c| c.name.as_str());
+    cx.derives(attrs).iter().find_map(|d| {
+        let (name, krate) = derive_name(d)?;
         let (_, orm) = DB_DERIVES.iter().find(|(n, _)| *n == name)?;
         match krate {
             // resolved into a crate that is not the ORM's: someone else's derive of that name
-            Some(k) if k != local && k != "crate" && !crate_of(*orm).contains(&k.as_str()) => None,
+            Some(k) if k != local && k != "crate" && !crate_of(*orm).contains(&k) => None,
             _ => Some(*orm),
         }
     })
@@ -88,9 +96,10 @@ pub fn db_derive(cx: &Cx<'_, '_>, attrs: &[Attribute]) -> Option<RowDerive> {
 
 /// Does the item derive serde/validator traits (a DTO)?
 pub fn dto_derive(cx: &Cx<'_, '_>, attrs: &[Attribute]) -> bool {
-    derives(cx, attrs)
+    cx.derives(attrs)
         .iter()
-        .any(|(n, _)| DTO_DERIVES.contains(&n.as_str()))
+        .filter_map(derive_name)
+        .any(|(n, _)| DTO_DERIVES.contains(&&*n))
 }
 
 /// The value of an argument of an attribute: `#[sea_orm(table_name = "users")]`.

@@ -249,7 +249,9 @@ pub fn struct_decls(cx: &Cx<'_, '_>, s: &ItemStruct, tables: bool) -> Vec<Decl> 
         }
         return out;
     }
-    let sqlx = db_derive(cx, &s.attrs) == Some(RowDerive::Sqlx);
+    // read when a field has a `#[sqlx(rename)]`: most have none
+    let sqlx = std::cell::OnceCell::new();
+    let sqlx = || *sqlx.get_or_init(|| db_derive(cx, &s.attrs) == Some(RowDerive::Sqlx));
     let fields = match &s.fields {
         Fields::Named(f) => &f.named,
         _ => return out,
@@ -261,8 +263,8 @@ pub fn struct_decls(cx: &Cx<'_, '_>, s: &ItemStruct, tables: bool) -> Vec<Decl> 
         if let Some(v) = attr_value(&f.attrs, "diesel", "column_name") {
             push(v, Origin::DieselRef);
         }
-        if sqlx {
-            if let Some(v) = attr_value(&f.attrs, "sqlx", "rename") {
+        if let Some(v) = attr_value(&f.attrs, "sqlx", "rename") {
+            if sqlx() {
                 push(v, Origin::Sqlx);
             }
         }

@@ -115,15 +115,18 @@ impl Rule for QueryFanOut {
 
     fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
         let Some(path) = &call.path else { return };
-        let last = path.last();
         let parent_is_set = || {
             path.parent()
                 .is_some_and(|p| FUTURE_SETS.contains(&p.last()))
         };
-        let join =
-            JOINS.contains(&last) && path.in_crates(&["futures", "futures_util", "futures_lite"]);
-        let from_iter = last == "from_iter" && parent_is_set();
+        // the crate before the name: it is read from the front, and few calls are to `futures`
+        let join = path.in_crates(&["futures", "futures_util", "futures_lite"])
+            && JOINS.contains(&path.last());
+        // `path.last() == "from_iter"`, without searching for the last `:` (segments hold none)
+        let s = path.as_str();
+        let from_iter = (s == "from_iter" || s.ends_with(":from_iter")) && parent_is_set();
         if join || from_iter {
+            let last = path.last();
             let how = match path.parent() {
                 Some(set) if from_iter => format!("`{}::from_iter`", set.last()),
                 _ => format!("`{last}`"),
@@ -132,7 +135,8 @@ impl Rule for QueryFanOut {
             Self::report(cx, call.callee_span(), &how, &args, true);
             return;
         }
-        if path.is_any(SPAWNS) && Self::in_per_item_loop(cx) {
+        // outside a loop `in_per_item_loop` is false: most calls are
+        if cx.current_loop().is_some() && path.is_any(SPAWNS) && Self::in_per_item_loop(cx) {
             if let Some(arg) = call.arg(0) {
                 let how = format!("`{}` in a loop", path.as_str());
                 Self::report(cx, call.callee_span(), &how, &[arg], false);
