@@ -5,7 +5,7 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::Expr;
 use stratalint_engine::{Call, Cx, Hooks, MethodCall, QualifiedName, Rule, RuleMeta, StrOrigin};
 
-use super::common::{chain, lit_str, peel};
+use super::common::{chain, is_api, lit_str, peel};
 
 static META: RuleMeta = crate::meta!("command-injection", Security, "security", Error);
 
@@ -36,9 +36,7 @@ fn is_command_new(cx: &Cx<'_, '_>, e: &Expr) -> bool {
 
 /// `std::process::Command::new`, `tokio::process::Command::new`, …
 fn is_command_new_path(q: &QualifiedName) -> bool {
-    q.in_crates(PROCESS_CRATES)
-        && q.last() == "new"
-        && q.parent().is_some_and(|p| p.last() == "Command")
+    is_api(q, PROCESS_CRATES, "Command::new")
 }
 
 /// The shell a chain starts with: `Command::new("sh")` → `sh`.

@@ -5,6 +5,20 @@ use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::syn::{self, Expr, ExprMethodCall};
 use stratalint_engine::{Cx, QualifiedName};
 
+/// The first segment of `q` (`sqlx` in `sqlx::query`), as [`QualifiedName::first`] finds it, by a
+/// scan from the start: segments are short, and a general search costs more than the scan.
+pub fn first_segment(q: &QualifiedName) -> &str {
+    let s = q.as_str();
+    // `:` is ASCII: its byte is never inside another character
+    let end = s.bytes().position(|b| b == b':').unwrap_or(s.len());
+    &s[..end]
+}
+
+/// Is `q` in one of `crates` ([`QualifiedName::in_crates`])?
+pub fn in_crates(q: &QualifiedName, crates: &[&str]) -> bool {
+    crates.contains(&first_segment(q))
+}
+
 /// Does `q` end with the segments of `tail` (`Argon2::new`), segment-aware?
 pub fn ends_with(q: &QualifiedName, tail: &str) -> bool {
     let s = q.as_str();
@@ -16,7 +30,7 @@ pub fn ends_with(q: &QualifiedName, tail: &str) -> bool {
 /// are compared.
 pub fn is_api(q: &QualifiedName, crates: &[&str], tail: &str) -> bool {
     // the tail first: one comparison of the path's end rules out almost every call
-    ends_with(q, tail) && q.in_crates(crates)
+    ends_with(q, tail) && in_crates(q, crates)
 }
 
 /// Through `&`, `*`, parentheses, `?`, `.await`, `.unwrap()`/`.expect(..)`: the value itself.

@@ -5,39 +5,46 @@ use serde::Deserialize;
 use stratalint_engine::syn::{self, Expr};
 use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta, RuleOptions, Severity};
 
-use super::common::{is_api, mentions, method_span, peel};
+use super::common::{first_segment, is_api, mentions, method_span, peel};
 use crate::shared::sensitive::{is_password_value, mentions_password, sensitive, words};
 
 static META: RuleMeta = crate::meta!("weak-password-hash", Security, "security", Error);
 
-/// Fast digests: (crate, type or function tail, name in messages).
-const FAST: &[(&str, &str, &str)] = &[
-    ("md5", "compute", "MD5"),
-    ("md5", "Md5", "MD5"),
-    ("md5", "Context", "MD5"),
-    ("md2", "Md2", "MD2"),
-    ("md4", "Md4", "MD4"),
-    ("sha1", "Sha1", "SHA-1"),
-    ("sha1_smol", "Sha1", "SHA-1"),
-    ("sha2", "Sha224", "SHA-224"),
-    ("sha2", "Sha256", "SHA-256"),
-    ("sha2", "Sha384", "SHA-384"),
-    ("sha2", "Sha512", "SHA-512"),
-    ("sha2", "Sha512_256", "SHA-512/256"),
-    ("sha3", "Sha3_256", "SHA3-256"),
-    ("sha3", "Sha3_512", "SHA3-512"),
-    ("sha3", "Keccak256", "Keccak-256"),
-    ("blake2", "Blake2b512", "BLAKE2b"),
-    ("blake2", "Blake2s256", "BLAKE2s"),
-    ("blake3", "hash", "BLAKE3"),
-    ("blake3", "Hasher", "BLAKE3"),
-    ("ring", "digest::digest", "a ring digest"),
-    ("ring", "digest::Context", "a ring digest"),
-    ("openssl", "sha::sha1", "SHA-1"),
-    ("openssl", "sha::sha256", "SHA-256"),
-    ("openssl", "sha::sha512", "SHA-512"),
-    ("openssl", "hash::hash", "an OpenSSL digest"),
-];
+/// Fast digests, by crate: (type or function tail, name in messages). A `match` on the crate
+/// rules out the other crates in a few comparisons (it runs for every call).
+fn fast_in(krate: &str) -> &'static [(&'static str, &'static str)] {
+    match krate {
+        "md5" => &[("compute", "MD5"), ("Md5", "MD5"), ("Context", "MD5")],
+        "md2" => &[("Md2", "MD2")],
+        "md4" => &[("Md4", "MD4")],
+        "sha1" | "sha1_smol" => &[("Sha1", "SHA-1")],
+        "sha2" => &[
+            ("Sha224", "SHA-224"),
+            ("Sha256", "SHA-256"),
+            ("Sha384", "SHA-384"),
+            ("Sha512", "SHA-512"),
+            ("Sha512_256", "SHA-512/256"),
+        ],
+        "sha3" => &[
+            ("Sha3_256", "SHA3-256"),
+            ("Sha3_512", "SHA3-512"),
+            ("Keccak256", "Keccak-256"),
+        ],
+        "blake2" => &[("Blake2b512", "BLAKE2b"), ("Blake2s256", "BLAKE2s")],
+        "blake3" => &[("hash", "BLAKE3"), ("Hasher", "BLAKE3")],
+        "ring" => &[
+            ("digest::digest", "a ring digest"),
+            ("digest::Context", "a ring digest"),
+        ],
+        "openssl" => &[
+            ("sha::sha1", "SHA-1"),
+            ("sha::sha256", "SHA-256"),
+            ("sha::sha512", "SHA-512"),
+            ("hash::hash", "an OpenSSL digest"),
+        ],
+        _ => &[],
+    }
+}
 
 /// Methods feeding data to a digest.
 const FEED: &[&str] = &[
@@ -73,7 +80,7 @@ pub struct WeakPasswordHash {
 
 /// The digest a path belongs to: its crate, and the type or function it names.
 fn fast_digest(q: &stratalint_engine::QualifiedName) -> Option<&'static str> {
-    let first = q.first();
+    let first = first_segment(q);
     let s = q.as_str();
     // `md5::compute`, `sha2::Sha256::new`: the tail is a whole segment, last or not
     let has_segment = |tail: &str| {
@@ -82,9 +89,10 @@ fn fast_digest(q: &stratalint_engine::QualifiedName) -> Option<&'static str> {
                 && (s.len() == i + tail.len() || s[i + tail.len()..].starts_with("::"))
         })
     };
-    FAST.iter()
-        .find(|(krate, tail, _)| first == *krate && has_segment(tail))
-        .map(|(_, _, name)| *name)
+    fast_in(first)
+        .iter()
+        .find(|(tail, _)| has_segment(tail))
+        .map(|(_, name)| *name)
 }
 
 /// A function whose name says it handles passwords.
