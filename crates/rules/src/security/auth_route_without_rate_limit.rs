@@ -14,7 +14,7 @@ use stratalint_engine::{
     Call, Cx, Hooks, Loc, MethodCall, ProjectCx, Rule, RuleMeta, RuleOptions, Severity,
 };
 
-use super::common::{chain, is_api, lit_str, peel};
+use super::common::{chain, first_segment, is_api, last_segment, lit_str, peel};
 use super::routers::{
     config_ops, is_limiter, summarize, AttrRoute, Layer, LayerFn, Op, RouterFn, RouterServed, Src,
 };
@@ -132,7 +132,6 @@ impl AuthRouteWithoutRateLimit {
     /// Record what a function body builds: a router, an actix config, a layer.
     fn record_fn_body(&self, cx: &mut Cx<'_, '_>, block: &syn::Block) {
         let Some(f) = cx.current_fn() else { return };
-        let path = f.path.clone();
         let config_param = f.sig.inputs.iter().find_map(|i| match i {
             syn::FnArg::Typed(t) => {
                 let is_cfg = match &*t.ty {
@@ -149,6 +148,7 @@ impl AuthRouteWithoutRateLimit {
         if let Some(param) = config_param {
             let ops = config_ops(cx, block, &param, &self.limiters);
             if !ops.is_empty() {
+                let path = fn_path(cx);
                 cx.fact(RouterFn {
                     path,
                     src: Src::Ops {
@@ -167,7 +167,7 @@ impl AuthRouteWithoutRateLimit {
         }) else {
             return;
         };
-        let ret = ret.as_ref().map_or("", |q| q.last());
+        let ret = ret.as_ref().map_or("", last_segment);
         let router = matches!(
             ret,
             "Router" | "App" | "Scope" | "Resource" | "MethodRouter"
@@ -193,19 +193,23 @@ impl AuthRouteWithoutRateLimit {
                         | "Uuid"
                 );
             if limiter || !plain {
-                cx.fact(LayerFn {
-                    path: path.clone(),
-                    limiter,
-                });
+                let path = fn_path(cx);
+                cx.fact(LayerFn { path, limiter });
             }
         }
         if !router && !is_router_chain(cx, tail) {
             return;
         }
         if let Some(src) = summarize(cx, tail, &self.limiters) {
+            let path = fn_path(cx);
             cx.fact(RouterFn { path, src });
         }
     }
+}
+
+/// The path of the function being walked.
+fn fn_path(cx: &Cx<'_, '_>) -> String {
+    cx.current_fn().map(|f| f.path.clone()).unwrap_or_default()
 }
 
 /// Is `t` a path type whose last segment is `name`?
@@ -247,8 +251,7 @@ fn is_router_chain(cx: &Cx<'_, '_>, e: &Expr) -> bool {
         }
     }
     cx.resolve_expr(&root.func).is_some_and(|q| {
-        (q.first() == "axum" && super::common::ends_with(&q, "Router::new"))
-            || (q.first() == "actix_web" && super::common::ends_with(&q, "App::new"))
+        is_api(&q, &["axum"], "Router::new") || is_api(&q, &["actix_web"], "App::new")
     })
 }
 
@@ -281,18 +284,19 @@ impl Rule for AuthRouteWithoutRateLimit {
             return;
         }
         for a in f.attrs {
-            let Some(name) = a.path().segments.last().map(|s| s.ident.to_string()) else {
-                continue;
-            };
-            if !matches!(
-                name.as_str(),
-                "get" | "post" | "put" | "patch" | "delete" | "route"
-            ) {
-                continue;
-            }
+            // a route attribute has arguments: doc comments and other attributes without a list
+            // are passed over before their name is looked at
             let syn::Meta::List(list) = &a.meta else {
                 continue;
             };
+            let route = list.path.segments.last().is_some_and(|s| {
+                ["get", "post", "put", "patch", "delete", "route"]
+                    .iter()
+                    .any(|m| s.ident == m)
+            });
+            if !route {
+                continue;
+            }
             let Ok(args) = list.parse_args_with(
                 syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
             ) else {
@@ -326,15 +330,17 @@ impl Rule for AuthRouteWithoutRateLimit {
         if cx.in_test() {
             return;
         }
-        let is_body =
-            cx.current_fn().is_some_and(|f| std::ptr::eq(f.body, block)) && !cx.in_closure();
-        if is_body {
-            self.record_fn_body(cx, block);
+        // outside closures only a function's body is looked at (the other blocks of a function
+        // are not what it returns)
+        if !cx.in_closure() {
+            if cx.current_fn().is_some_and(|f| std::ptr::eq(f.body, block)) {
+                self.record_fn_body(cx, block);
+            }
             return;
         }
         // `HttpServer::new(move || { …; App::new()… })`
         if let Some(tail) = tail_expr(block) {
-            if cx.in_closure() && is_router_chain(cx, tail) {
+            if is_router_chain(cx, tail) {
                 let c = chain(cx, tail);
                 let app = matches!(peel(c.root), Expr::Call(r) if cx.resolve_expr(&r.func).is_some_and(|q| q.first() == "actix_web"));
                 if app {
@@ -351,6 +357,15 @@ impl Rule for AuthRouteWithoutRateLimit {
             return;
         }
         let Some(q) = &call.path else { return };
+        // every API below ends with one of these names: a look at the path's end rules out almost
+        // every call
+        let s = q.as_str();
+        if !["serve", "new", "secure", "default"]
+            .iter()
+            .any(|t| s.ends_with(t))
+        {
+            return;
+        }
         if is_api(q, &["axum"], "serve") {
             let Some(app) = call.arg(1) else { return };
             let with_connect_info = chain(cx, app)
@@ -386,7 +401,8 @@ impl Rule for AuthRouteWithoutRateLimit {
                 }
                 _ => {}
             }
-        } else if q.first() == "tower_governor" && matches!(q.last(), "secure" | "default")
+        } else if first_segment(q) == "tower_governor"
+            && matches!(last_segment(q), "secure" | "default")
             || is_api(q, &["tower_governor"], "GovernorConfigBuilder::default")
         {
             cx.fact(PeerIpGovernor);

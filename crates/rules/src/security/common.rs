@@ -14,6 +14,14 @@ pub fn first_segment(q: &QualifiedName) -> &str {
     &s[..end]
 }
 
+/// The last segment of `q` (`new` in `Router::new`), as [`QualifiedName::last`] finds it, by a
+/// scan from the end.
+pub fn last_segment(q: &QualifiedName) -> &str {
+    let s = q.as_str();
+    let start = s.bytes().rposition(|b| b == b':').map_or(0, |i| i + 1);
+    &s[start..]
+}
+
 /// Is `q` in one of `crates` ([`QualifiedName::in_crates`])?
 pub fn in_crates(q: &QualifiedName, crates: &[&str]) -> bool {
     crates.contains(&first_segment(q))

@@ -99,10 +99,7 @@ pub fn is_limiter(cx: &Cx<'_, '_>, e: &Expr, extra: &[String]) -> bool {
         let mut buf = [0; FOLD_MAX];
         match fold_short(name, &mut buf) {
             Some(len) => {
-                LIMITER_WORDS
-                    .iter()
-                    .any(|m| contains_bytes(&buf[..len], m.as_bytes()))
-                    || extra.iter().any(|x| contains_folded(name, x))
+                holds_limiter_word(&buf[..len]) || extra.iter().any(|x| contains_folded(name, x))
             }
             None => LIMITER_WORDS
                 .iter()
@@ -112,6 +109,16 @@ pub fn is_limiter(cx: &Cx<'_, '_>, e: &Expr, extra: &[String]) -> bool {
         }
     };
     mentions(e, &hit) || cx.value_init(e).is_some_and(|init| mentions(init, &hit))
+}
+
+/// Does the folded `name` hold one of [`LIMITER_WORDS`]? One pass, comparing a word only where
+/// its first byte is.
+fn holds_limiter_word(name: &[u8]) -> bool {
+    (0..name.len()).any(|i| {
+        LIMITER_WORDS
+            .iter()
+            .any(|w| w.as_bytes()[0] == name[i] && name[i..].starts_with(w.as_bytes()))
+    })
 }
 
 /// Does `name` contain `needle`, ignoring ASCII case and underscores on both sides
