@@ -68,6 +68,29 @@ pub fn peel(e: &Expr) -> &Expr {
 /// A string or byte-string literal, through `&`, `.to_string()`, `String::from`, `.into()`,
 /// `.as_bytes()`, `SecretString::from`, …: `"s3cr3t".to_string()` → `s3cr3t`.
 pub fn lit_str(cx: &Cx<'_, '_>, e: &Expr) -> Option<(String, Span)> {
+    // nothing is resolved nor printed for a value without a literal at its core
+    if !may_be_lit_str(e) {
+        return None;
+    }
+    literal(cx, e)
+}
+
+/// Could [`lit_str`] find a literal in `e`: is there one at its core, through the wrappers it
+/// looks through (whichever the calls and methods are)? Nothing is resolved nor printed.
+pub fn may_be_lit_str(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(l) => matches!(l.lit, syn::Lit::Str(_) | syn::Lit::ByteStr(_)),
+        Expr::Reference(r) => may_be_lit_str(&r.expr),
+        Expr::Paren(p) => may_be_lit_str(&p.expr),
+        Expr::Group(g) => may_be_lit_str(&g.expr),
+        Expr::MethodCall(m) if m.args.is_empty() => may_be_lit_str(&m.receiver),
+        Expr::Call(c) if c.args.len() == 1 => may_be_lit_str(&c.args[0]),
+        _ => false,
+    }
+}
+
+/// [`lit_str`] for a value [`may_be_lit_str`] lets through.
+fn literal(cx: &Cx<'_, '_>, e: &Expr) -> Option<(String, Span)> {
     match e {
         Expr::Lit(l) => match &l.lit {
             syn::Lit::Str(s) => Some((s.value(), s.span())),
@@ -76,12 +99,12 @@ pub fn lit_str(cx: &Cx<'_, '_>, e: &Expr) -> Option<(String, Span)> {
             }
             _ => None,
         },
-        Expr::Reference(r) => lit_str(cx, &r.expr),
-        Expr::Paren(p) => lit_str(cx, &p.expr),
-        Expr::Group(g) => lit_str(cx, &g.expr),
+        Expr::Reference(r) => literal(cx, &r.expr),
+        Expr::Paren(p) => literal(cx, &p.expr),
+        Expr::Group(g) => literal(cx, &g.expr),
         Expr::MethodCall(m) if m.args.is_empty() => match m.method.to_string().as_str() {
             "to_string" | "to_owned" | "into" | "as_bytes" | "as_str" | "as_ref" | "to_vec"
-            | "into_bytes" | "as_slice" | "clone" | "into_boxed_str" => lit_str(cx, &m.receiver),
+            | "into_bytes" | "as_slice" | "clone" | "into_boxed_str" => literal(cx, &m.receiver),
             _ => None,
         },
         Expr::Call(c) if c.args.len() == 1 => {
@@ -105,7 +128,7 @@ pub fn lit_str(cx: &Cx<'_, '_>, e: &Expr) -> Option<(String, Span)> {
                     )
                 });
             if wrapper {
-                lit_str(cx, &c.args[0])
+                literal(cx, &c.args[0])
             } else {
                 None
             }

@@ -8,7 +8,9 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{self, Expr, Item};
 use stratalint_engine::{Call, Cx, ExprKinds, Hooks, MethodCall, Rule, RuleMeta};
 
-use super::common::{lit_str, path_last, peel};
+use super::common::{
+    ends_with, first_segment, last_segment, lit_str, may_be_lit_str, path_last, peel,
+};
 use crate::shared::sensitive::{sensitive, words, Kind};
 
 static META: RuleMeta = crate::meta!("hardcoded-secret", Security, "security", Error);
@@ -82,14 +84,17 @@ fn may_be_known(s: &str) -> bool {
         "AIza",
         "SG.",
     ];
-    // one pass over the literal, looking further only at the anchors' first bytes
+    // one pass over the literal, looking further only at the anchors starting with each byte
     let b = s.as_bytes();
     s.len() >= 16
         && (0..b.len()).any(|i| {
+            let first = b[i];
             matches!(
-                b[i],
+                first,
                 b'A' | b'g' | b'x' | b's' | b'r' | b'-' | b'e' | b':' | b'S'
-            ) && ANCHORS.iter().any(|a| b[i..].starts_with(a.as_bytes()))
+            ) && ANCHORS
+                .iter()
+                .any(|a| a.as_bytes()[0] == first && b[i..].starts_with(a.as_bytes()))
         })
 }
 
@@ -312,8 +317,12 @@ impl HardcodedSecret {
     }
 
     /// A literal bound to a name: `const JWT_SECRET = "…"`, `let api_key = "…"`, `password: "…"`.
-    fn check_binding(cx: &mut Cx<'_, '_>, name: &str, value: &Expr) {
-        Self::check_bound(cx, name, value, None);
+    fn check_binding(cx: &mut Cx<'_, '_>, name: &syn::Ident, value: &Expr) {
+        // without a literal, or a fallback's method call, there is nothing to look at: the name
+        // is not printed
+        if may_be_lit_str(value) || matches!(peel_try(value), Expr::MethodCall(_)) {
+            Self::check_bound(cx, &name.to_string(), value, None);
+        }
     }
 
     /// `place` says where the literal goes when that is not a binding (``passed to `.bearer_auth()` ``).
@@ -443,7 +452,7 @@ impl Rule for HardcodedSecret {
             _ => return,
         };
         if !cx.in_test() {
-            Self::check_binding(cx, &ident.to_string(), expr);
+            Self::check_binding(cx, ident, expr);
         }
     }
 
@@ -455,7 +464,7 @@ impl Rule for HardcodedSecret {
         };
         if let syn::Pat::Ident(i) = pat {
             if !cx.in_test() {
-                Self::check_binding(cx, &i.ident.to_string(), &init.expr);
+                Self::check_binding(cx, &i.ident, &init.expr);
             }
         }
     }
@@ -464,7 +473,15 @@ impl Rule for HardcodedSecret {
         match e {
             Expr::Lit(l) => {
                 let value = match &l.lit {
-                    syn::Lit::Str(s) => s.value(),
+                    syn::Lit::Str(s) => {
+                        // written without escapes (or CRs), the value is the text between the
+                        // quotes: no anchor in the text, none in the value
+                        let text = s.token().to_string();
+                        if !may_be_known(&text) && !text.bytes().any(|b| b == b'\\' || b == b'\r') {
+                            return;
+                        }
+                        s.value()
+                    }
                     syn::Lit::ByteStr(b) => String::from_utf8_lossy(&b.value()).into_owned(),
                     _ => return,
                 };
@@ -477,14 +494,14 @@ impl Rule for HardcodedSecret {
             Expr::Struct(s) if !cx.in_test() => {
                 for fv in &s.fields {
                     if let syn::Member::Named(n) = &fv.member {
-                        Self::check_binding(cx, &n.to_string(), &fv.expr);
+                        Self::check_binding(cx, n, &fv.expr);
                     }
                 }
             }
             Expr::Assign(a) if !cx.in_test() => {
                 if let Expr::Field(f) = &*a.left {
                     if let syn::Member::Named(n) = &f.member {
-                        Self::check_binding(cx, &n.to_string(), &a.right);
+                        Self::check_binding(cx, n, &a.right);
                     }
                 }
             }
@@ -494,14 +511,14 @@ impl Rule for HardcodedSecret {
 
     fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
         let Some(q) = &call.path else { return };
-        let first = q.first();
+        let first = first_segment(q);
         let listed = KEY_CONSTRUCTORS
             .iter()
-            .find(|(krate, tail, _)| first == *krate && super::common::ends_with(q, tail))
+            .find(|(krate, tail, _)| first == *krate && ends_with(q, tail))
             .map(|&(_, tail, index)| (tail.to_string(), index));
         // `type HmacSha256 = Hmac<Sha256>; HmacSha256::new_from_slice(b"…")`
         let aliased = || {
-            if q.last() != "new_from_slice" {
+            if last_segment(q) != "new_from_slice" {
                 return None;
             }
             let ty = q.parent()?;
@@ -603,7 +620,13 @@ impl Rule for HardcodedSecret {
                 Expr::Call(c) if c.args.len() == 1 => &c.args[0],
                 other => other,
             }),
-            _ if call.arg_count() == 1 && sensitive(m).is_some() => call.arg(0),
+            // only a literal is looked at below: the name is classified for those alone
+            _ if call.arg_count() == 1
+                && call.expr.args.first().is_some_and(may_be_lit_str)
+                && sensitive(m).is_some() =>
+            {
+                call.arg(0)
+            }
             _ => None,
         };
         let Some(arg) = arg else { return };
