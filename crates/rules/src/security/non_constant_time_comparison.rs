@@ -107,7 +107,8 @@ fn form_check(a: &Expr, b: &Expr) -> bool {
 }
 
 impl NonConstantTimeComparison {
-    fn check(cx: &mut Cx<'_, '_>, a: &Expr, b: &Expr, span: Span, op: &str) {
+    /// `span` is made only for a finding: a binary expression's span is built from all its tokens.
+    fn check(cx: &mut Cx<'_, '_>, a: &Expr, b: &Expr, span: impl FnOnce() -> Span, op: &str) {
         if trivial(a) || trivial(b) {
             return;
         }
@@ -126,7 +127,7 @@ impl NonConstantTimeComparison {
         }
         let d = cx
             .diag(
-                span,
+                span(),
                 format!("`{name}` compared with `{op}`: the time it takes tells how many leading bytes match"),
             )
             .with_label("not constant-time")
@@ -162,7 +163,7 @@ impl Rule for NonConstantTimeComparison {
         if cx.in_test() {
             return;
         }
-        Self::check(cx, &b.left, &b.right, b.span(), op);
+        Self::check(cx, &b.left, &b.right, || b.span(), op);
     }
 
     fn check_method_call(&self, cx: &mut Cx<'_, '_>, call: &MethodCall<'_>) {
@@ -171,7 +172,7 @@ impl Rule for NonConstantTimeComparison {
         }
         let op = format!(".{}()", call.method);
         if let Some(arg) = call.arg(0) {
-            Self::check(cx, call.receiver(), arg, method_span(call.expr), &op);
+            Self::check(cx, call.receiver(), arg, || method_span(call.expr), &op);
         }
     }
 }
