@@ -14,7 +14,7 @@ use stratalint_engine::{
     Call, Cx, Hooks, Loc, MethodCall, ProjectCx, Rule, RuleMeta, RuleOptions, Severity,
 };
 
-use super::common::{chain, first_segment, is_api, last_segment, lit_str, peel};
+use super::common::{chain, is_api, lit_str, peel};
 use super::routers::{
     config_ops, is_limiter, summarize, AttrRoute, Layer, LayerFn, Op, RouterFn, RouterServed, Src,
 };
@@ -167,7 +167,7 @@ impl AuthRouteWithoutRateLimit {
         }) else {
             return;
         };
-        let ret = ret.as_ref().map_or("", last_segment);
+        let ret = ret.as_ref().map_or("", |q| q.last());
         let router = matches!(
             ret,
             "Router" | "App" | "Scope" | "Resource" | "MethodRouter"
@@ -401,8 +401,7 @@ impl Rule for AuthRouteWithoutRateLimit {
                 }
                 _ => {}
             }
-        } else if first_segment(q) == "tower_governor"
-            && matches!(last_segment(q), "secure" | "default")
+        } else if q.first() == "tower_governor" && matches!(q.last(), "secure" | "default")
             || is_api(q, &["tower_governor"], "GovernorConfigBuilder::default")
         {
             cx.fact(PeerIpGovernor);

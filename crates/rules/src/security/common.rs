@@ -5,26 +5,9 @@ use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::syn::{self, Expr, ExprMethodCall};
 use stratalint_engine::{Cx, QualifiedName};
 
-/// The first segment of `q` (`sqlx` in `sqlx::query`), as [`QualifiedName::first`] finds it, by a
-/// scan from the start: segments are short, and a general search costs more than the scan.
-pub fn first_segment(q: &QualifiedName) -> &str {
-    let s = q.as_str();
-    // `:` is ASCII: its byte is never inside another character
-    let end = s.bytes().position(|b| b == b':').unwrap_or(s.len());
-    &s[..end]
-}
-
-/// The last segment of `q` (`new` in `Router::new`), as [`QualifiedName::last`] finds it, by a
-/// scan from the end.
-pub fn last_segment(q: &QualifiedName) -> &str {
-    let s = q.as_str();
-    let start = s.bytes().rposition(|b| b == b':').map_or(0, |i| i + 1);
-    &s[start..]
-}
-
 /// Is `q` in one of `crates` ([`QualifiedName::in_crates`])?
 pub fn in_crates(q: &QualifiedName, crates: &[&str]) -> bool {
-    crates.contains(&first_segment(q))
+    crates.contains(&q.first())
 }
 
 /// Does `q` end with the segments of `tail` (`Argon2::new`), segment-aware?

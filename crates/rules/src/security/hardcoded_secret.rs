@@ -8,9 +8,7 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{self, Expr, Item};
 use stratalint_engine::{Call, Cx, ExprKinds, Hooks, MethodCall, Rule, RuleMeta};
 
-use super::common::{
-    ends_with, first_segment, last_segment, lit_str, may_be_lit_str, path_last, peel,
-};
+use super::common::{ends_with, lit_str, may_be_lit_str, path_last, peel};
 use crate::shared::sensitive::{sensitive, words, Kind};
 
 static META: RuleMeta = crate::meta!("hardcoded-secret", Security, "security", Error);
@@ -511,14 +509,14 @@ impl Rule for HardcodedSecret {
 
     fn check_call(&self, cx: &mut Cx<'_, '_>, call: &Call<'_>) {
         let Some(q) = &call.path else { return };
-        let first = first_segment(q);
+        let first = q.first();
         let listed = KEY_CONSTRUCTORS
             .iter()
             .find(|(krate, tail, _)| first == *krate && ends_with(q, tail))
             .map(|&(_, tail, index)| (tail.to_string(), index));
         // `type HmacSha256 = Hmac<Sha256>; HmacSha256::new_from_slice(b"…")`
         let aliased = || {
-            if last_segment(q) != "new_from_slice" {
+            if q.last() != "new_from_slice" {
                 return None;
             }
             let ty = q.parent()?;

@@ -8,7 +8,7 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{Expr, ExprLit, Lit};
 use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta, Severity, StrOrigin};
 
-use super::common::{chain, first_segment, is_api, peel};
+use super::common::{chain, is_api, peel};
 
 static META: RuleMeta = crate::meta!("sql-injection", Security, "security", Error);
 
@@ -391,7 +391,7 @@ impl Rule for SqlInjection {
         let Some(path) = &call.path else { return };
         // every sink is in one of these crates: one look at the path's first segment rules out
         // almost every call before the sinks' tails are compared
-        let krate = first_segment(path);
+        let krate = path.first();
         if ![SQLX, SEA, DIESEL]
             .iter()
             .any(|crates| crates.contains(&krate))

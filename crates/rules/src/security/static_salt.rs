@@ -6,7 +6,7 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{Expr, Item};
 use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta, StrOrigin};
 
-use super::common::{ends_with, first_segment, lit_str, peel};
+use super::common::{ends_with, lit_str, peel};
 use crate::shared::sensitive::words;
 
 static META: RuleMeta = crate::meta!("static-salt", Security, "security", Error);
@@ -138,7 +138,7 @@ impl Rule for StaticSalt {
         }
         let Some(q) = &call.path else { return };
         // `is_api` on each entry, the crate compared first: almost no call is in these crates
-        let krate = first_segment(q);
+        let krate = q.first();
         let Some(&(_, tail, index)) = SALT_ARGS
             .iter()
             .filter(|(crates, _, _)| crates.contains(&krate))

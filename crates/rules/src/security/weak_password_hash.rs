@@ -5,7 +5,7 @@ use serde::Deserialize;
 use stratalint_engine::syn::{self, Expr};
 use stratalint_engine::{Call, Cx, Hooks, MethodCall, Rule, RuleMeta, RuleOptions, Severity};
 
-use super::common::{first_segment, is_api, mentions, method_span, peel};
+use super::common::{is_api, mentions, method_span, peel};
 use crate::shared::sensitive::{is_password_value, mentions_password, sensitive, words};
 
 static META: RuleMeta = crate::meta!("weak-password-hash", Security, "security", Error);
@@ -80,7 +80,7 @@ pub struct WeakPasswordHash {
 
 /// The digest a path belongs to: its crate, and the type or function it names.
 fn fast_digest(q: &stratalint_engine::QualifiedName) -> Option<&'static str> {
-    let first = first_segment(q);
+    let first = q.first();
     let s = q.as_str();
     // `md5::compute`, `sha2::Sha256::new`: the tail is a whole segment, last or not
     let has_segment = |tail: &str| {
