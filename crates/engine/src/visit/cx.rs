@@ -382,6 +382,13 @@ impl<'a, 'ast> Cx<'a, 'ast> {
         self.project.local_crate(q.first()).is_some()
     }
 
+    /// Does this canonical path name an item of the file's own crate (whatever its name, also a
+    /// crate no manifest lists) or of another of the project's crates?
+    pub fn in_project(&self, q: &QualifiedName) -> bool {
+        let first = q.first();
+        first == self.resolver.crate_name() || self.project.local_crate(first).is_some()
+    }
+
     /// Is the current function certainly a request handler?
     pub fn in_handler(&self) -> bool {
         self.current_fn()

@@ -47,7 +47,7 @@ impl Call<'_> {
     pub fn project_path(&self, cx: &Cx<'_, '_>) -> Option<&QualifiedName> {
         let q = self.path.as_ref()?;
         self.in_project
-            .get_or_init(|| in_project(cx, q))
+            .get_or_init(|| cx.in_project(q))
             .then_some(q)
     }
 
@@ -95,7 +95,8 @@ impl MethodCall<'_> {
                     }
                     _ => return None,
                 };
-                in_project(cx, ty).then(|| ty.join(&self.method).into_string())
+                cx.in_project(ty)
+                    .then(|| ty.join(&self.method).into_string())
             })
             .as_deref()
     }
@@ -127,13 +128,6 @@ impl MethodCall<'_> {
     pub fn span(&self) -> Span {
         spans::method_call_span(self.expr)
     }
-}
-
-/// Is `q` a path into a crate of the checked project (the crate of the file, or another of its
-/// crates)?
-fn in_project(cx: &Cx<'_, '_>, q: &QualifiedName) -> bool {
-    let first = q.first();
-    first == cx.resolver().crate_name() || cx.project().local_crate(first).is_some()
 }
 
 /// A macro invocation with its resolved path and parsed arguments.

@@ -666,13 +666,9 @@ impl<'a, 'ast, 'r> Walker<'a, 'ast, 'r> {
             r @ (Expr::Path(_) | Expr::Field(_) | Expr::Reference(_)) => self.cx.expr_type(r)?,
             _ => return None,
         };
-        self.in_project(&ty).then(|| ty.join(method).into_string())
-    }
-
-    /// Is this a path into a crate of the checked project?
-    fn in_project(&self, q: &QualifiedName) -> bool {
-        let first = q.first();
-        first == self.cx.resolver.crate_name() || self.cx.project.local_crate(first).is_some()
+        self.cx
+            .in_project(&ty)
+            .then(|| ty.join(method).into_string())
     }
 
     /// A parameter of the current function passed on: to an escape hatch (the function runs its
@@ -1032,7 +1028,7 @@ impl<'a, 'ast, 'r> Visit<'ast> for Walker<'a, 'ast, 'r> {
                 let callee = call
                     .path
                     .as_ref()
-                    .filter(|q| self.in_project(q))
+                    .filter(|q| self.cx.in_project(q))
                     .map(|q| q.as_str());
                 for (i, arg) in c.args.iter().enumerate() {
                     if lazy_init {

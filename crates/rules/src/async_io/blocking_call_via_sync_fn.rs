@@ -2,8 +2,6 @@
 //! `load_config()`, which calls `read_file()`, which calls `std::fs::read_to_string`. The blocking
 //! call is in sync code, where it is fine on its own; the finding is where async code calls into it.
 
-use std::borrow::Cow;
-
 use serde::Deserialize;
 use stratalint_engine::{
     Call, Cx, FnNode, Hooks, Loc, MethodCall, ProjectCx, Rule, RuleMeta, RuleOptions,
@@ -37,7 +35,7 @@ impl BlockingCallViaSyncFn {
     fn note<'e, 'c>(
         cx: &mut Cx<'_, '_>,
         blocking: impl FnOnce(&Cx<'_, '_>) -> Option<Blocking<'e>>,
-        callee: impl FnOnce(&Cx<'_, '_>) -> Option<Cow<'c, str>>,
+        callee: impl FnOnce(&Cx<'_, '_>) -> Option<&'c str>,
         at: impl FnOnce(&Cx<'_, '_>) -> Loc,
     ) {
         if Tracker::in_sync_body(cx) {
@@ -45,12 +43,12 @@ impl BlockingCallViaSyncFn {
                 let loc = at(cx);
                 Tracker::note_sink(cx, &b.what, &b.kind_text(), loc);
             } else if let Some(c) = callee(cx) {
-                Tracker::note_call(cx, &c);
+                Tracker::note_call(cx, c);
             }
         } else if on_executor(cx) {
             if let Some(c) = callee(cx) {
                 let loc = at(cx);
-                note_async_call(cx, &c, loc);
+                note_async_call(cx, c, loc);
             }
         }
     }

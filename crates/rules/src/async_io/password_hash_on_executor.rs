@@ -1,8 +1,6 @@
 //! Password hashing is slow on purpose (tens of milliseconds of CPU, by design): on the executor it
 //! holds a worker for all that time, directly or through a sync helper of the crate.
 
-use std::borrow::Cow;
-
 use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::{Call, Cx, FnNode, Hooks, MethodCall, ProjectCx, Rule, RuleMeta};
 
@@ -77,7 +75,7 @@ impl PasswordHashOnExecutor {
         cx: &mut Cx<'_, '_>,
         in_sync: bool,
         hashing: Option<String>,
-        callee: Option<Cow<'_, str>>,
+        callee: Option<&str>,
         at: impl FnOnce() -> Span,
     ) {
         if in_sync {
@@ -88,7 +86,7 @@ impl PasswordHashOnExecutor {
                 }
                 None => {
                     if let Some(c) = callee {
-                        Tracker::note_call(cx, &c);
+                        Tracker::note_call(cx, c);
                     }
                 }
             }
@@ -115,7 +113,7 @@ impl PasswordHashOnExecutor {
             None => {
                 if let Some(c) = callee {
                     let at = cx.loc(at);
-                    note_async_call(cx, &c, at);
+                    note_async_call(cx, c, at);
                 }
             }
         }

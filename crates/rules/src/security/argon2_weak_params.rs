@@ -6,7 +6,7 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::Expr;
 use stratalint_engine::{Call, Cx, ExprKinds, Hooks, MethodCall, Rule, RuleMeta};
 
-use super::common::{chain, in_crates, is_api, path_last, peel};
+use super::common::{chain, is_api, path_last, peel};
 
 static META: RuleMeta = crate::meta!("argon2-weak-params", Security, "security", Error);
 
@@ -99,7 +99,7 @@ impl Rule for Argon2WeakParams {
             return;
         }
         let Some(q) = &call.path else { return };
-        if !in_crates(q, &["argon2", "password_hash"]) {
+        if !q.in_crates(&["argon2", "password_hash"]) {
             return;
         }
         if is_api(q, &["argon2"], "Argon2::new") {

@@ -5,11 +5,6 @@ use stratalint_engine::proc_macro2::Span;
 use stratalint_engine::syn::{self, Expr, ExprMethodCall};
 use stratalint_engine::{Cx, QualifiedName};
 
-/// Is `q` in one of `crates` ([`QualifiedName::in_crates`])?
-pub fn in_crates(q: &QualifiedName, crates: &[&str]) -> bool {
-    crates.contains(&q.first())
-}
-
 /// Does `q` end with the segments of `tail` (`Argon2::new`), segment-aware?
 pub fn ends_with(q: &QualifiedName, tail: &str) -> bool {
     let s = q.as_str();
@@ -21,7 +16,7 @@ pub fn ends_with(q: &QualifiedName, tail: &str) -> bool {
 /// are compared.
 pub fn is_api(q: &QualifiedName, crates: &[&str], tail: &str) -> bool {
     // the tail first: one comparison of the path's end rules out almost every call
-    ends_with(q, tail) && in_crates(q, crates)
+    ends_with(q, tail) && q.in_crates(crates)
 }
 
 /// Through `&`, `*`, parentheses, `?`, `.await`, `.unwrap()`/`.expect(..)`: the value itself.

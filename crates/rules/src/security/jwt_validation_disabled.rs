@@ -6,7 +6,7 @@ use stratalint_engine::syn::spanned::Spanned;
 use stratalint_engine::syn::{self, Expr};
 use stratalint_engine::{Call, Cx, ExprKinds, Hooks, MethodCall, Rule, RuleMeta, Severity};
 
-use super::common::{in_crates, is_api, lit_bool, mentions, method_span, peel};
+use super::common::{is_api, lit_bool, mentions, method_span, peel};
 
 static META: RuleMeta = crate::meta!("jwt-validation-disabled", Security, "security", Error);
 
@@ -212,7 +212,7 @@ impl Rule for JwtValidationDisabled {
             return;
         }
         let Some(q) = &call.path else { return };
-        if !in_crates(q, &["jsonwebtoken"]) {
+        if !q.in_crates(&["jsonwebtoken"]) {
             return;
         }
         if let Some(f) = INSECURE_DECODE

@@ -3,7 +3,7 @@
 //! rate-limit rule records these summaries as facts and settles them across functions and files.
 
 use stratalint_engine::syn::{self, Expr};
-use stratalint_engine::{Cx, Loc, QualifiedName};
+use stratalint_engine::{Cx, Loc};
 
 use super::common::{chain, lit_str, mentions, method_span, peel};
 
@@ -180,10 +180,6 @@ fn contains_folded_long(name: &str, needle: &str) -> bool {
     })
 }
 
-fn is_project_path(cx: &Cx<'_, '_>, q: &QualifiedName) -> bool {
-    q.first() == cx.resolver().crate_name() || cx.project().local_crate(q.first()).is_some()
-}
-
 /// What a layer expression is.
 pub fn classify_layer(cx: &Cx<'_, '_>, e: &Expr, extra: &[String]) -> Layer {
     if is_limiter(cx, e, extra) {
@@ -192,7 +188,7 @@ pub fn classify_layer(cx: &Cx<'_, '_>, e: &Expr, extra: &[String]) -> Layer {
     let root = peel(cx.chain_root(e));
     match root {
         Expr::Call(c) => match cx.resolve_expr(&c.func) {
-            Some(q) if is_project_path(cx, &q) && !q.is_associated() => Layer::Fn(q.into_string()),
+            Some(q) if cx.in_project(&q) && !q.is_associated() => Layer::Fn(q.into_string()),
             _ => Layer::Other,
         },
         // a parameter or a field: whatever the caller passes; an item (a unit struct, a
@@ -241,7 +237,7 @@ fn root_kind(cx: &Cx<'_, '_>, root: &Expr) -> Option<Root> {
             _ => {}
         }
     }
-    if is_project_path(cx, &q) {
+    if cx.in_project(&q) {
         return Some(Root::Fn(q.into_string()));
     }
     None

@@ -10,8 +10,6 @@
 //! user_service::UserService::create` (also for `self.create()` and `Self::create()` inside the
 //! impl), so callers and callees meet whatever file they are in.
 
-use std::borrow::Cow;
-
 use rustc_hash::FxHashMap;
 use stratalint_engine::{Call, Cx, Loc, MethodCall, ProjectCx};
 
@@ -197,23 +195,20 @@ fn may_be_io_fn(name: &str) -> bool {
 
 /// The project function a path call names (`read_config(p)`, `Self::helper()`,
 /// `crate::util::load()`).
-pub fn project_callee_of_call<'c>(cx: &Cx<'_, '_>, call: &'c Call<'_>) -> Option<Cow<'c, str>> {
+pub fn project_callee_of_call<'c>(cx: &Cx<'_, '_>, call: &'c Call<'_>) -> Option<&'c str> {
     // the project test first: it is shared by the rules asking, and rejects most calls (std's,
     // dependencies') before the last segment is looked for
     let q = call.project_path(cx)?;
-    may_be_io_fn(q.last()).then(|| Cow::Borrowed(q.as_str()))
+    may_be_io_fn(q.last()).then(|| q.as_str())
 }
 
 /// The project method a method call names: on `self` (the current impl's type) or on a value
 /// whose type is a project type.
-pub fn project_callee_of_method<'c>(
-    cx: &Cx<'_, '_>,
-    call: &'c MethodCall<'_>,
-) -> Option<Cow<'c, str>> {
+pub fn project_callee_of_method<'c>(cx: &Cx<'_, '_>, call: &'c MethodCall<'_>) -> Option<&'c str> {
     if !may_be_io_fn(&call.method) {
         return None;
     }
-    call.project_method(cx).map(Cow::Borrowed)
+    call.project_method(cx)
 }
 
 /// Record a call from async code to a project function, for `check_project`.
